@@ -1,0 +1,52 @@
+# Two commands do everything: `make run` and `make test`. Each sets up what it needs.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 3100
+STATE_DIR ?= var
+
+.PHONY: run test lint unit e2e venv chromium migrate clean
+
+run: venv migrate
+	$(BIN)/daphne -b $(HOST) -p $(PORT) dashboard.asgi:application
+
+test: venv chromium lint unit e2e
+
+lint: venv
+	$(BIN)/ruff check .
+
+unit: venv
+	$(BIN)/pytest -m "not e2e"
+
+# Browser tests run in their own pytest process: Playwright's sync API keeps an
+# event loop on the main thread that breaks pytest-asyncio tests run after it.
+# Exit code 5 means "no tests collected", which is not a failure.
+e2e: venv chromium
+	$(BIN)/pytest -m e2e tests/e2e; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Debian's chromium drives the browser tests (Playwright cannot download its own here).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium' (Debian) and retry" >&2; exit 1; \
+	  fi; \
+	fi
+
+migrate: venv
+	mkdir -p $(STATE_DIR)
+	$(BIN)/python manage.py migrate --noinput
+
+clean:
+	rm -rf $(VENV) $(STATE_DIR)

@@ -1,0 +1,142 @@
+"""Settings for the rollouts dashboard. Every knob is an environment variable (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from dashboard.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    persistent_secret,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+STATE_DIR = Path(env_str("DASHBOARD_STATE_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+# Without SECRET_KEY a random key is created once in the state directory, so a
+# fresh checkout needs no configuration and restarts keep CSRF tokens valid.
+SECRET_KEY = env_secret("SECRET_KEY") or persistent_secret(STATE_DIR / "secret_key")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "rollouts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "dashboard.urls"
+ASGI_APPLICATION = "dashboard.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csrf",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env_str("DATABASE_PATH", str(STATE_DIR / "dashboard.sqlite3")),
+        # The watcher writes from its own thread while requests read: WAL lets
+        # readers proceed during a write, IMMEDIATE avoids upgrade deadlocks.
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+        # A file, not :memory:, because tests run the watcher in other threads.
+        "TEST": {"NAME": env_str("DATABASE_TEST_PATH", str(STATE_DIR / "test-dashboard.sqlite3"))},
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "rollouts"},
+        }
+    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Only for `collectstatic` deployments; by default files come from the finders.
+STATIC_ROOT = env_str("STATIC_ROOT") or None
+# daphne serves no static files by itself; WhiteNoise does, straight from the
+# finders so that no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+
+# --- The cluster -----------------------------------------------------------------
+# Where the cluster is: a kubeconfig file (KUBECONFIG, the standard variable) and an
+# optional context, or the in-cluster service account when neither is set.
+KUBECONFIG = env_str("KUBECONFIG")
+KUBE_CONTEXT = env_str("KUBE_CONTEXT")
+# Every mirrored object is keyed by this name as well as namespace and name.
+ROLLOUTS_CLUSTER_NAME = env_str("ROLLOUTS_CLUSTER_NAME", "default")
+# Namespaces to watch; empty means all namespaces.
+ROLLOUTS_NAMESPACES = env_list("ROLLOUTS_NAMESPACES")
+# embedded: the watcher runs inside the web process; external: a separate
+# `manage.py watch_rollouts` process does; off: nobody does (tests).
+ROLLOUTS_WATCHER = env_choice("ROLLOUTS_WATCHER", "embedded", ("embedded", "external", "off"))
+# "auto" discovers which Istio API version the cluster serves.
+ROLLOUTS_ISTIO_VERSION = env_str("ROLLOUTS_ISTIO_VERSION", "auto")
+ROLLOUTS_WATCH_TIMEOUT = env_int("ROLLOUTS_WATCH_TIMEOUT", 240, minimum=1)
+ROLLOUTS_WATCH_INACTIVITY = env_float("ROLLOUTS_WATCH_INACTIVITY", 90.0, minimum=0.1)
+ROLLOUTS_BATCH_SECONDS = env_float("ROLLOUTS_BATCH_SECONDS", 0.15, minimum=0.0)
+ROLLOUTS_PROMOTE_FULL_WAIT = env_float("ROLLOUTS_PROMOTE_FULL_WAIT", 10.0, minimum=0.0)
+ROLLOUTS_REQUEST_TIMEOUT = env_float("ROLLOUTS_REQUEST_TIMEOUT", 15.0, minimum=0.1)
+
+if ROLLOUTS_WATCHER == "external" and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "ROLLOUTS_WATCHER=external needs REDIS_URL to reach the web processes"
+    )
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
+}
