@@ -1,0 +1,33 @@
+"""JSON-safe conversion shared by every info dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from rollouts.info.access import format_time
+
+
+def to_jsonable(value: object) -> Any:
+    """Dataclasses become dicts, datetimes RFC3339 strings, timedeltas seconds, tuples lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        names = [f.name for f in fields(value)] + list(getattr(value, "json_properties", ()))
+        return {name: to_jsonable(getattr(value, name)) for name in names}
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, list | tuple):
+        return [to_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): to_jsonable(item) for key, item in value.items()}
+    return value
+
+
+class Model:
+    # Derived properties that the JSON form includes beside the dataclass fields.
+    json_properties: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
