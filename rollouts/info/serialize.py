@@ -8,11 +8,26 @@ from typing import Any
 
 from rollouts.info.access import format_time
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+# Field names per dataclass, looked up once: the mirror serialises thousands of infos a second.
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...] | None:
+    names = _NAMES.get(cls)
+    if names is None and is_dataclass(cls):
+        names = tuple(f.name for f in fields(cls)) + tuple(getattr(cls, "json_properties", ()))
+        _NAMES[cls] = names
+    return names
+
 
 def to_jsonable(value: object) -> Any:
     """Dataclasses become dicts, datetimes RFC3339 strings, timedeltas seconds, tuples lists."""
-    if is_dataclass(value) and not isinstance(value, type):
-        names = [f.name for f in fields(value)] + list(getattr(value, "json_properties", ()))
+    cls = type(value)
+    if cls in _SCALARS:
+        return value
+    names = _names(cls)
+    if names is not None:
         return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, datetime):
         return format_time(value)
