@@ -1,0 +1,76 @@
+"""The gateway calls one action makes, each logged as it was sent (for the ActionRecord)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from rollouts.errors import ClusterError
+from rollouts.gateway import Gateway
+from rollouts.kinds import PATCH_TYPES, collection_path, kind_info, object_path
+
+
+class ActionCalls:
+    """Rollout and ReplicaSet calls in one namespace, appended to `log` whatever their result."""
+
+    def __init__(self, gateway: Gateway | None, namespace: str) -> None:
+        self.gateway: Any = gateway
+        self.namespace = namespace
+        self.log: list[dict[str, Any]] = []
+
+    def _path(self, kind: str, name: str | None = None, sub: str | None = None) -> str:
+        info = kind_info(kind)
+        version = self.gateway.version_of(info)
+        if name is None:
+            return collection_path(info, version, self.namespace)
+        return object_path(info, version, self.namespace, name, sub)
+
+    def _call(self, entry: dict[str, Any], send: Callable[[], Any]) -> Any:
+        try:
+            result = send()
+        except ClusterError as exc:
+            entry["status"] = exc.status
+            entry["error"] = exc.message
+            raise
+        else:
+            entry["status"] = 200
+            return result
+        finally:
+            self.log.append(entry)
+
+    def get_rollout(self, name: str) -> dict[str, Any]:
+        entry = {"method": "GET", "path": self._path("rollouts", name)}
+        return self._call(entry, lambda: self.gateway.get("rollouts", self.namespace, name))
+
+    def list_replicasets(self, selector: str | None) -> list[dict[str, Any]]:
+        entry: dict[str, Any] = {"method": "GET", "path": self._path("replicasets")}
+        if selector:
+            entry["labelSelector"] = selector
+        items, _ = self._call(
+            entry, lambda: self.gateway.list("replicasets", self.namespace, selector)
+        )
+        return [item for item in items if isinstance(item, dict)]
+
+    def patch_rollout(self, name: str, body: Any, patch_type: str,
+                      subresource: str | None = None) -> dict[str, Any]:
+        entry = {
+            "method": "PATCH",
+            "path": self._path("rollouts", name, subresource),
+            "contentType": PATCH_TYPES[patch_type],
+            "body": copy.deepcopy(body),
+        }
+        return self._call(entry, lambda: self.gateway.patch(
+            "rollouts", self.namespace, name, body, patch_type, subresource
+        ))
+
+    def replace_rollout(self, name: str, obj: dict[str, Any]) -> dict[str, Any]:
+        entry = {
+            "method": "PUT",
+            "path": self._path("rollouts", name),
+            "contentType": "application/json",
+            "body": copy.deepcopy(obj),
+        }
+        return self._call(
+            entry, lambda: self.gateway.replace("rollouts", self.namespace, name, obj)
+        )

@@ -1,0 +1,53 @@
+"""The audit trail: one ActionRecord per action, however it ended."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import DatabaseError
+
+from rollouts.keys import RolloutKey
+from rollouts.models import ActionRecord
+
+if TYPE_CHECKING:
+    from rollouts.actions.service import ActionResult
+
+log = logging.getLogger(__name__)
+
+
+def write_record(key: RolloutKey, *, action: str, params: Any, seen: dict[str, Any],
+                 result: ActionResult, actor: str, source: str, at: datetime,
+                 duration_ms: int) -> int | None:
+    """Save the record; the action already happened, so a database failure is only logged."""
+    try:
+        record = ActionRecord.objects.create(
+            cluster=key.cluster, namespace=key.namespace, name=key.name,
+            actor=actor[:150], source=source[:16], action=action[:32],
+            params=params if isinstance(params, dict) else {"raw": repr(params)},
+            seen=seen, requests=result.requests, outcome=result.outcome,
+            message=result.message, at=at, duration_ms=duration_ms,
+        )
+    except (DatabaseError, TypeError, ValueError):  # TypeError: a value JSON cannot hold
+        log.exception("could not record %s of %s (%s: %s)", action, key, result.outcome,
+                      result.message)
+        return None
+    return record.pk
+
+
+def record_to_dict(record: ActionRecord) -> dict[str, Any]:
+    """The JSON shape of a record, for the API and the UI."""
+    return {
+        "id": record.pk,
+        "at": record.at.isoformat(),
+        "actor": record.actor,
+        "source": record.source,
+        "action": record.action,
+        "params": record.params,
+        "seen": record.seen,
+        "requests": record.requests,
+        "outcome": record.outcome,
+        "message": record.message,
+        "durationMs": record.duration_ms,
+    }

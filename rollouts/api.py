@@ -1,0 +1,214 @@
+"""The JSON API under /api/v1/: rollouts from the mirror, their timeline and audit trail, actions.
+
+Reads come from the database the watcher fills, so they work while the cluster is away; actions
+go to the cluster through the actions service. Errors are `{"error": {code, reason, message}}`.
+
+The action endpoints are CSRF-exempt but insist on `Content-Type: application/json`: a
+cross-site form cannot send that without a CORS preflight, which this API never grants. The UI's
+buttons post to separate, CSRF-protected views.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django import db
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from rollouts.actions import expect_from_info, run_action
+from rollouts.actions.records import record_to_dict
+from rollouts.keys import RolloutKey
+from rollouts.models import ActionRecord, ClusterStatus, Rollout, RolloutEvent
+from rollouts.search import SelectorError, parse_search, parse_selector, search_matches
+from rollouts.search import selector_matches as labels_match
+
+PHASES = ("Healthy", "Progressing", "Paused", "Degraded", "Unknown")
+DEFAULT_LIMIT, MAX_LIMIT = 200, 1000
+
+
+def error(code: int, reason: str, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "reason": reason, "message": message}, **extra},
+                        status=code)
+
+
+def _cluster() -> str:
+    return settings.ROLLOUTS_CLUSTER_NAME
+
+
+def cluster_status() -> dict[str, Any]:
+    row = ClusterStatus.objects.filter(cluster=_cluster()).first()
+    if row is None:
+        return {"name": _cluster(), "state": "unknown", "message": "no watcher has reported yet",
+                "kinds": {}, "updatedAt": None}
+    return {"name": row.cluster, "state": row.state, "message": row.message, "kinds": row.kinds,
+            "updatedAt": row.updated_at.isoformat()}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def rollout_summary(row: Rollout) -> dict[str, Any]:
+    """The columns of a row; `resourceVersion` and `step` are enough to guard an action."""
+    return {
+        "namespace": row.namespace,
+        "name": row.name,
+        "uid": row.uid,
+        "resourceVersion": row.resource_version,
+        "phase": row.phase,
+        "message": row.message,
+        "strategy": row.strategy,
+        "step": row.step_index,
+        "stepCount": row.step_count,
+        "setWeight": row.set_weight,
+        "actualWeight": row.actual_weight,
+        "images": [image for image in row.images.split(", ") if image],
+        "labels": row.labels,
+        "needsAttention": row.needs_attention,
+        "createdAt": _iso(row.created_at),
+        "changedAt": _iso(row.changed_at),
+    }
+
+
+def _statuses(text: str) -> set[str]:
+    wanted = {part.strip().lower() for part in text.split(",") if part.strip()}
+    unknown = wanted - {phase.lower() for phase in PHASES}
+    if unknown:
+        raise ValueError(f"unknown status {sorted(unknown)[0]!r}; expected any of "
+                         f"{', '.join(PHASES)}")
+    return {phase for phase in PHASES if phase.lower() in wanted}
+
+
+@require_GET
+def rollouts(request: HttpRequest) -> JsonResponse:
+    """`?namespace=a,b&status=Paused,Degraded&selector=app=x&search=demo,!old&attention=true`"""
+    query = request.GET
+    try:
+        statuses = _statuses(query.get("status", ""))
+        requirements = parse_selector(query.get("selector", ""))
+    except (ValueError, SelectorError) as exc:
+        return error(422, "Invalid", str(exc))
+    # The raw object and the info dict are the bulk of a row; the summary needs neither.
+    rows = (Rollout.objects.filter(cluster=_cluster()).defer("raw", "info")
+            .order_by("namespace", "name"))
+    namespaces = [ns.strip() for ns in query.get("namespace", "").split(",") if ns.strip()]
+    if namespaces:
+        rows = rows.filter(namespace__in=namespaces)
+    if statuses:
+        rows = rows.filter(phase__in=statuses)
+    if query.get("attention", "").lower() in ("1", "true", "yes"):
+        rows = rows.filter(needs_attention=True)
+    terms = parse_search(query.get("search", ""))
+    items = [
+        rollout_summary(row)
+        for row in rows
+        if search_matches(terms, row.name, _labels(row))
+        and labels_match(requirements, _labels(row))
+    ]
+    return JsonResponse({"cluster": cluster_status(), "count": len(items), "rollouts": items})
+
+
+def _labels(row: Rollout) -> dict[str, str]:
+    return row.labels if isinstance(row.labels, dict) else {}
+
+
+def _find(namespace: str, name: str) -> Rollout | None:
+    return Rollout.objects.filter(cluster=_cluster(), namespace=namespace, name=name).first()
+
+
+def _not_found(namespace: str, name: str) -> JsonResponse:
+    return error(404, "NotFound", f"rollout '{name}' not found in namespace '{namespace}'")
+
+
+@require_GET
+def rollout(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
+    row = _find(namespace, name)
+    if row is None:
+        return _not_found(namespace, name)
+    info = row.info if isinstance(row.info, dict) else {}
+    return JsonResponse({**rollout_summary(row), "expect": expect_from_info(info).to_dict(),
+                         "info": info, "cluster": cluster_status()})
+
+
+def _limit(request: HttpRequest) -> int:
+    text = request.GET.get("limit", "")
+    if not text:
+        return DEFAULT_LIMIT
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise ValueError(f"limit must be a number from 1 to {MAX_LIMIT}, not {text!r}")
+    return int(text)
+
+
+@require_GET
+def timeline(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
+    """The newest `limit` events, oldest first; still served after the rollout is deleted."""
+    try:
+        limit = _limit(request)
+    except ValueError as exc:
+        return error(422, "Invalid", str(exc))
+    events = RolloutEvent.objects.filter(cluster=_cluster(), namespace=namespace, name=name)
+    newest = list(events.order_by("-at", "-id")[:limit])
+    if not newest and _find(namespace, name) is None:
+        return _not_found(namespace, name)
+    return JsonResponse({"namespace": namespace, "name": name,
+                         "events": [_event_to_dict(e) for e in reversed(newest)]})
+
+
+def _event_to_dict(event: RolloutEvent) -> dict[str, Any]:
+    return {"id": event.pk, "at": event.at.isoformat(), "kind": event.kind,
+            "message": event.message, "revision": event.revision, "step": event.step_index,
+            "data": event.data}
+
+
+@require_GET
+def actions(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
+    """The newest `limit` action records, newest first."""
+    try:
+        limit = _limit(request)
+    except ValueError as exc:
+        return error(422, "Invalid", str(exc))
+    records = ActionRecord.objects.filter(cluster=_cluster(), namespace=namespace, name=name)
+    newest = list(records.order_by("-at", "-id")[:limit])
+    if not newest and _find(namespace, name) is None:
+        return _not_found(namespace, name)
+    return JsonResponse({"namespace": namespace, "name": name,
+                         "actions": [record_to_dict(r) for r in newest]})
+
+
+def _run_in_worker(key: RolloutKey, action: str, body: dict[str, Any], expect: Any) -> Any:
+    try:
+        return run_action(None, key, action, body, expect=expect, source="api")
+    finally:
+        db.connection.close()  # a worker thread's connection would otherwise linger
+
+
+@csrf_exempt
+@require_POST
+async def action(request: HttpRequest, namespace: str, name: str, action: str) -> JsonResponse:
+    """Body: the action's parameters plus an optional `expect` ({resourceVersion, step, state}).
+
+    Async so that a slow action (a promote-full waiting for the controller, an unreachable
+    cluster) runs on its own worker thread instead of holding up every other sync view.
+    """
+    if request.content_type != "application/json":
+        return error(415, "UnsupportedMediaType",
+                     "send the parameters as JSON with Content-Type: application/json")
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return error(422, "Invalid", f"the body is not valid JSON: {exc}")
+    if not isinstance(body, dict):
+        return error(422, "Invalid", "the body must be a JSON object")
+    expect = body.pop("expect", None)
+    key = RolloutKey(_cluster(), namespace, name)
+    result = await sync_to_async(_run_in_worker, thread_sensitive=False)(key, action, body, expect)
+    payload = {"outcome": result.outcome, "requests": result.requests, "record": result.record_id}
+    if not result.ok:
+        return error(result.status_code, result.reason or "Error", result.message, **payload)
+    return JsonResponse({"ok": True, "message": result.message, **payload},
+                        status=result.status_code)
