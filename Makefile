@@ -7,9 +7,16 @@ HOST ?= 127.0.0.1
 PORT ?= 3100
 STATE_DIR ?= var
 
-.PHONY: run test lint unit e2e venv chromium migrate clean
+.PHONY: run serve test lint unit e2e venv chromium migrate clean
 
+# The demo: simcluster (demo seed, real time) as a child process writing a kubeconfig into
+# $(STATE_DIR), and the dashboard under daphne pointed at it. Ctrl-C stops both.
 run: venv migrate
+	$(BIN)/python scripts/run_demo.py --host $(HOST) --port $(PORT) --state-dir $(STATE_DIR)
+
+# The dashboard alone, against whatever KUBECONFIG / KUBE_CONTEXT (or the in-cluster service
+# account) says: the same code as `make run`, only the kubeconfig differs.
+serve: venv migrate
 	$(BIN)/daphne -b $(HOST) -p $(PORT) dashboard.asgi:application
 
 test: venv chromium lint unit e2e

@@ -1,4 +1,9 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels."""
+"""ASGI entry point: HTTP through Django, websockets through Channels.
+
+With `ROLLOUTS_WATCHER=embedded` (the default) importing this module starts the watcher on its
+own thread (daphne has no lifespan hook to do it later); the wrapper remembers daphne's loop so
+the watcher's publisher can hand messages to the consumers living on it.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +19,15 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from rollouts.routing import websocket_urlpatterns  # noqa: E402
+from rollouts.runtime import capture_consumer_loop, start_embedded_watcher  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
-    }
+application = capture_consumer_loop(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        }
+    )
 )
+
+start_embedded_watcher()

@@ -1,5 +1,12 @@
+"""Websocket routes (`dashboard.asgi` wraps them in the allowed-hosts origin check)."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from rollouts.consumers import DetailConsumer, OverviewConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/overview", OverviewConsumer.as_asgi()),
+    path("ws/rollouts/<str:namespace>/<str:name>", DetailConsumer.as_asgi()),
+]

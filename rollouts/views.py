@@ -1,13 +1,200 @@
+"""The dashboard's pages and the buttons' endpoints.
+
+Pages render from the read model with the same fragment functions the live publisher uses.
+Buttons never act directly: a GET fetches a confirmation dialog that shows what will happen and
+carries the state it was computed from (the concurrency guard); its POST (CSRF-protected) runs
+the shared actions service with `source="ui"` and answers with a toast. The new state of the
+rollout reaches the page through the watch, not through this response.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+
+from rollouts import fragments, readmodel
+from rollouts.actions import availability, expect_from_rollout, run_action
+from rollouts.actions.preview import describe
+from rollouts.keys import RolloutKey
+from rollouts.listing import STATUSES, ListQuery, counts, shown_rows
+from rollouts.present import detail_url
+
+# UI action → (service action, fixed parameters)
+UI_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "promote": ("promote", {}),
+    "promote-full": ("promote", {"full": True}),
+    "resume": ("promote", {}),
+    "abort": ("abort", {}),
+    "retry": ("retry", {}),
+    "pause": ("pause", {}),
+    "restart": ("restart", {}),
+    "rollback": ("undo", {}),
+    "set-image": ("set_image", {}),
+}
+
+
+def _key(namespace: str, name: str) -> RolloutKey:
+    return RolloutKey(settings.ROLLOUTS_CLUSTER_NAME, namespace, name)
+
+
+def _live_status() -> str:
+    return fragments.live_status(readmodel.load_cluster_status())
 
 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "rollouts/overview.html", {"rollouts": []})
+    query = ListQuery.from_params(request.GET)
+    # `?namespace=a,b` works as on the API and the websocket; the menu offers one at a time.
+    namespaces = [ns.strip() for ns in query.namespace.split(",") if ns.strip()]
+    rows = readmodel.load_rows(namespaces=namespaces)
+    shown = shown_rows(rows, query)
+    tally = counts(rows, query)
+    chips = [{"status": s, "count": tally[s], "on": s in query.statuses,
+              "url": query.toggle_status(s), "icon": f"i-{s.lower()}"} for s in STATUSES]
+    ws_url = "/ws/overview"
+    if query.namespace:
+        ws_url += "?" + urlencode({"namespace": query.namespace})
+    context = {
+        "query": query, "chips": chips, "attention_count": tally["attention"],
+        "attention_url": query.url(attention=not query.attention),
+        "columns": _columns(query),
+        "rows_html": fragments.row_list(fragments.overview_row(row) for row in shown),
+        "total": len(rows), "shown": len(shown), "namespaces": readmodel.namespaces(),
+        "ws_url": ws_url, "live_status_html": _live_status(),
+    }
+    return render(request, "rollouts/overview.html", context)
+
+
+# The overview's header: (css class, label, sortable keys with their link text).
+COLUMNS = (
+    ("c-status", "Status", (("status", "Status"),)),
+    ("c-name", "Rollout", (("name", "Rollout"), ("namespace", "ns"))),
+    ("c-strategy", "Strategy", ()),
+    ("c-step", "Step", (("step", "Step"),)),
+    ("c-traffic", "Traffic", ()),
+    ("c-rs", "ReplicaSets · images · pods", ()),
+    ("c-changed", "Changed", (("changed", "Changed"),)),
+    ("c-actions", "Actions", ()),
+)
+
+
+def _columns(query: ListQuery) -> list[dict[str, Any]]:
+    return [{"css": css, "label": label,
+             "links": [{"key": key, "label": text, "url": query.sort_url(key)}
+                       for key, text in links]}
+            for css, label, links in COLUMNS]
+
+
+@require_GET
+def detail(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
+    key = _key(namespace, name)
+    data = readmodel.load_detail(key)
+    status = 200
+    if data is None:
+        # Deleted (or never seen): keep what history there is, and say so.
+        status = 404
+        data = readmodel.DetailData(key, {}, None, readmodel.load_events(key),
+                                    readmodel.load_actions(key))
+    parts = fragments.detail_parts(data)
+    if status == 404:
+        parts["summary"] = fragments.detail_deleted(key, known=bool(data.events))
+    context = {"key": key, "parts": parts, "found": status == 200, "url": detail_url(key),
+               "ws_url": f"/ws/rollouts/{detail_url(key)[len('/rollouts/'):]}",
+               "live_status_html": _live_status()}
+    return render(request, "rollouts/detail.html", context, status=status)
+
+
+def _int_or_text(value: str | None) -> int | str | None:
+    if value is None or value == "":
+        return None
+    # isascii: "²".isdigit() is true, yet int("²") fails.
+    return int(value) if value.isascii() and value.isdigit() else value
+
+
+def _params(action: str, data: Any) -> dict[str, Any]:
+    """The service's parameters from the dialog's form (bad values go through to be refused)."""
+    params = dict(UI_ACTIONS[action][1])
+    if action == "rollback":
+        params["to_revision"] = _int_or_text(data.get("revision"))
+    if action == "set-image":
+        params["container"] = data.get("container", "")
+        params["image"] = data.get("image", "").strip()
+    return params
+
+
+@require_GET
+def confirm(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
+    """The dialog for one action: what happens next, computed from the state it carries."""
+    key = _key(namespace, name)
+    row, raw = readmodel.load_row(key), readmodel.load_raw(key)
+    if action not in UI_ACTIONS or row is None or raw is None:
+        message = (f"unknown action {action!r}" if action not in UI_ACTIONS
+                   else f"rollout '{name}' is not in namespace '{namespace}' (any more)")
+        return render(request, "rollouts/_confirm_missing.html", {"message": message},
+                      status=404)
+    params = {"revision": _int_or_text(request.GET.get("revision")),
+              "container": request.GET.get("container", ""), "image": ""}
+    available = availability.find(row.info, action, params["revision"])
+    if action == "set-image":
+        params["image"] = _current_image(row.info, params["container"])
+    context = {
+        "key": key, "info": row.info, "action": action, "params": params,
+        "available": available, "preview": describe(row.info, action, params),
+        "expect": expect_from_rollout(raw).to_dict(),
+        "post_url": f"{detail_url(key)}/actions/{action}",
+        "containers": [c for c in row.info.get("containers") or [] if isinstance(c, dict)],
+    }
+    return render(request, "rollouts/_confirm.html", context)
+
+
+def _current_image(info: dict[str, Any], container: str) -> str:
+    for entry in info.get("containers") or []:
+        if isinstance(entry, dict) and entry.get("name") == container:
+            return str(entry.get("image") or "")
+    return ""
+
+
+def _expect(data: Any) -> dict[str, Any] | None:
+    expect = {"resourceVersion": data.get("expect_rv") or None,
+              "step": _int_or_text(data.get("expect_step")),
+              "state": data.get("expect_state") or None}
+    return expect if any(value is not None for value in expect.values()) else None
+
+
+@require_POST
+def act(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
+    """Run one action through the actions service and answer with a toast."""
+    if action not in UI_ACTIONS:
+        html = render_to_string("rollouts/_toast.html", {
+            "kind": "bad", "title": "Unknown action", "message": f"no such action: {action}"})
+        return HttpResponse(html, status=404)
+    key = _key(namespace, name)
+    result = run_action(None, key, UI_ACTIONS[action][0], _params(action, request.POST),
+                        expect=_expect(request.POST), source="ui")
+    html = render_to_string("rollouts/_toast.html", _toast(action, result))
+    if request.POST.get("from") == "detail":
+        html += fragments.action_records(key, readmodel.load_actions(key))
+    return HttpResponse(html, status=result.status_code)
+
+
+_TOAST = {"ok": ("ok", "{label}: sent"), "noop": ("info", "{label}: nothing to do"),
+          "refused": ("warn", "{label}: not sent"), "error": ("bad", "{label} failed")}
+
+
+def _toast(action: str, result: Any) -> dict[str, Any]:
+    kind, title = _TOAST.get(result.outcome, ("bad", "{label} failed"))
+    label = availability.LABELS.get(action, action)
+    message = result.message
+    if result.outcome == "ok":
+        message += " — the new state arrives through the watch."
+    return {"kind": kind, "title": title.format(label=label), "message": message,
+            "code": result.status_code}
 
 
 @require_GET

@@ -1,0 +1,263 @@
+"""`LivePublisher`: the mirror's publisher for the live UI.
+
+`publish()` only notes which rollouts changed and returns, so the mirror never waits for
+templates. A task on the same loop renders and sends:
+
+1. Each changed rollout becomes due at once, or `min_interval` after its last render, so a
+   rollout changing 50 times a second costs at most 1/min_interval renders (coalescing); a
+   removed one is due at once.
+2. When something is due, one render pass runs on the publisher's own thread (DB reads and
+   templates must not block a loop): rows for rollouts some overview shows, detail fragments
+   for rollouts some detail page shows; nobody listening, nothing rendered.
+3. Each row / fragment is compared with what was last sent for it; unchanged ones are dropped.
+   A rollout not rendered for lack of an audience forgets what was last sent for it, so its
+   next render goes out in full.
+4. The rest goes out as one message per group (cluster, namespace, rollout): every connected
+   page gets the same HTML, rendered once, however many pages there are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import close_old_connections, connections
+
+from rollouts import readmodel
+from rollouts.dom import dom_id
+from rollouts.keys import RolloutKey
+from rollouts.live import snapshots
+from rollouts.live.audience import Audience
+from rollouts.live.messages import (
+    RenderedRow,
+    detail_message,
+    rows_messages,
+    status_message,
+)
+from rollouts.publish import GroupSender
+
+log = logging.getLogger(__name__)
+
+Messages = list[tuple[str, dict[str, Any]]]
+
+
+@dataclass
+class PublisherStats:
+    """Counters that make coalescing and de-duplication visible (tests, bench)."""
+
+    passes: int = 0  # render passes
+    rows_rendered: int = 0
+    rows_sent: int = 0
+    rows_unchanged: int = 0
+    details_rendered: int = 0
+    fragments_sent: int = 0
+    fragments_unchanged: int = 0
+    removals_sent: int = 0
+    skipped_no_audience: int = 0
+    messages: int = 0
+
+
+@dataclass
+class _Pass:
+    """What one render pass produced."""
+
+    rendered: set[RolloutKey] = field(default_factory=set)
+    rows: list[RenderedRow] = field(default_factory=list)
+    removed: list[tuple[RolloutKey, str]] = field(default_factory=list)
+    messages: Messages = field(default_factory=list)
+
+
+class LivePublisher:
+    def __init__(self, sender: GroupSender | None = None, *, min_interval: float = 0.25,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.sender = sender or GroupSender()
+        self.audience = Audience(self.sender)
+        self.min_interval = min_interval
+        self.clock = clock
+        self.stats = PublisherStats()
+        self._due: dict[RolloutKey, float] = {}
+        self._removed: set[RolloutKey] = set()
+        self._last_render: dict[RolloutKey, float] = {}
+        # Only touched on the render thread:
+        self._sent_rows: dict[RolloutKey, str] = {}
+        self._sent_detail: dict[RolloutKey, dict[str, str]] = {}
+        self._sent_status: dict[str, str] = {}
+        self._busy = False  # a render pass or its sends are under way
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollouts-render")
+
+    # --- the Publisher protocol (called by the mirror after each committed batch) ---------
+
+    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey]) -> None:
+        now = self.clock()
+        for key in removed:
+            self._due.pop(key, None)
+            self._removed.add(key)
+        for key in changed:
+            self._removed.discard(key)
+            if key not in self._due:
+                self._due[key] = max(now, self._last_render.get(key, -math.inf)
+                                     + self.min_interval)
+        self._running().set()
+
+    async def cluster_status(self, status: Any) -> None:
+        messages = await self._on_thread(self._render_status, status)
+        await self._send(messages)
+
+    # --- the render loop -----------------------------------------------------------------
+
+    def _running(self) -> asyncio.Event:
+        """The wake-up event of the render task, (re)started on the current loop if needed."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop or self._task is None or self._task.done():
+            self._loop, self._wake = loop, asyncio.Event()
+            self._task = loop.create_task(self._run(), name="live publisher")
+        assert self._wake is not None
+        return self._wake
+
+    async def _run(self) -> None:
+        while True:
+            await self._until_due()
+            due, removed = self._take_due()
+            if not due and not removed:
+                continue
+            self._busy = True
+            try:
+                await self._publish_pass(due, removed)
+            finally:
+                self._busy = False
+
+    async def _publish_pass(self, due: list[RolloutKey], removed: list[RolloutKey]) -> None:
+        try:
+            result = await self._on_thread(self._render_pass, due, removed)
+        except Exception:  # a broken template must not end live updates for good
+            log.exception("live publisher: rendering %d rollouts failed", len(due))
+            return
+        now = self.clock()
+        for key in result.rendered:
+            self._last_render[key] = now
+        await self._send(result.messages)
+
+    async def _until_due(self) -> None:
+        assert self._wake is not None
+        while not self._removed:
+            soonest = min(self._due.values(), default=math.inf) - self.clock()
+            if soonest <= 0:
+                return
+            self._wake.clear()
+            timeout = None if soonest == math.inf else soonest
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except TimeoutError:
+                return
+
+    def _take_due(self) -> tuple[list[RolloutKey], list[RolloutKey]]:
+        now = self.clock()
+        due = sorted(key for key, at in self._due.items() if at <= now)
+        for key in due:
+            del self._due[key]
+        removed, self._removed = sorted(self._removed), set()
+        return due, removed
+
+    async def _on_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        def call() -> Any:
+            close_old_connections()
+            return fn(*args)
+
+        return await asyncio.get_running_loop().run_in_executor(self._thread, call)
+
+    async def _send(self, messages: Messages) -> None:
+        if messages:
+            self.stats.messages += len(messages)
+            await self.sender.send_all(messages)
+
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Wait until everything published so far has been rendered and sent (tests, bench)."""
+        deadline = self.clock() + timeout
+        while self._due or self._removed or self._busy:
+            if self.clock() > deadline:
+                raise TimeoutError("the live publisher did not settle")
+            await asyncio.sleep(0.01)
+
+    async def aclose(self) -> None:
+        """Stop the render task and its thread (tests; a process exit needs nothing)."""
+        if self._task is not None and self._loop is asyncio.get_running_loop():
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        # Connections belong to the thread that opened them.
+        await asyncio.get_running_loop().run_in_executor(self._thread, connections.close_all)
+        self._thread.shutdown(wait=True)
+
+    # --- one render pass (on the render thread) ------------------------------------------
+
+    def _render_pass(self, due: list[RolloutKey], removed: list[RolloutKey]) -> _Pass:
+        self.stats.passes += 1
+        out = _Pass()
+        row_keys = [key for key in due if self.audience.watching_row(key)]
+        detail_keys = [key for key in due if self.audience.watching_detail(key)]
+        for key in set(due) - set(row_keys):
+            self._sent_rows.pop(key, None)
+        for key in set(due) - set(detail_keys):
+            self._sent_detail.pop(key, None)
+        self.stats.skipped_no_audience += len(set(due) - set(row_keys) - set(detail_keys))
+        gone = self._render_rows(row_keys, out)
+        for key in detail_keys:
+            self._render_detail(key, out)
+        for key in [*removed, *gone]:
+            self._sent_rows.pop(key, None)
+            self._sent_detail.pop(key, None)
+            self._last_render.pop(key, None)
+            out.removed.append((key, dom_id("row", key)))
+            if key not in gone and self.audience.watching_detail(key):
+                self._render_detail(key, out)
+        snapshots.forget_rows(removed)
+        self.stats.removals_sent += len(out.removed)
+        if out.rows or out.removed:
+            out.messages[:0] = rows_messages(out.rows, out.removed)
+        return out
+
+    def _render_rows(self, keys: list[RolloutKey], out: _Pass) -> list[RolloutKey]:
+        """Render the rows of `keys` into `out`; returns the keys no longer mirrored."""
+        if not keys:
+            return []
+        rows = readmodel.load_rows_for(keys)
+        rendered = [(row, snapshots.render_row(row)) for row in rows.values()]
+        snapshots.remember_rows(rendered)
+        for _, row in rendered:
+            out.rendered.add(row.key)
+            if self._sent_rows.get(row.key) == row.html:
+                self.stats.rows_unchanged += 1
+                continue
+            self._sent_rows[row.key] = row.html
+            out.rows.append(row)
+        self.stats.rows_rendered += len(rendered)
+        self.stats.rows_sent += len(out.rows)
+        return [key for key in keys if key not in rows]
+
+    def _render_detail(self, key: RolloutKey, out: _Pass) -> None:
+        parts = snapshots.detail_parts(key)
+        self.stats.details_rendered += 1
+        out.rendered.add(key)
+        sent = self._sent_detail.setdefault(key, {})
+        changed = {part: html for part, html in parts.items() if sent.get(part) != html}
+        self.stats.fragments_unchanged += len(parts) - len(changed)
+        if changed:
+            sent.update(changed)
+            self.stats.fragments_sent += len(changed)
+            out.messages.append(detail_message(key, changed))
+
+    def _render_status(self, status: Any) -> Messages:
+        cluster = str(status.cluster)
+        html = snapshots.status_html(status, cluster)
+        if self._sent_status.get(cluster) == html:
+            return []
+        self._sent_status[cluster] = html
+        return [status_message(cluster, html)]
