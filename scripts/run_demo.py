@@ -1,6 +1,7 @@
 """`make run`: the demo cluster and the dashboard, side by side, until Ctrl-C.
 
-1. Start simcluster (`python -m simcluster serve`, demo seed, real-time speed) as a child process;
+1. Start simcluster (`python -m simcluster serve`, demo seed, real-time speed, a new canary now
+   and then outside the guide's my-demo namespace) as a child process;
    it writes a kubeconfig into the state directory and prints where.
 2. Start daphne as a second child with `KUBECONFIG` pointing at that file and the embedded
    watcher on. That kubeconfig is the only thing the dashboard knows about the demo: pointed at
@@ -38,6 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="simcluster seed(s): demo, empty or a YAML file (default: demo)")
     parser.add_argument("--speed", type=float, default=1.0,
                         help="simulated seconds per real second (default: real time)")
+    parser.add_argument("--change-every", type=float, default=120.0, metavar="S",
+                        help="every S seconds promote a waiting demo rollout and start a new "
+                             "canary on another, outside my-demo (0: never)")
     return parser.parse_args(argv)
 
 
@@ -57,6 +61,9 @@ def start_simcluster(args: argparse.Namespace) -> tuple[subprocess.Popen[str], P
                "--kubeconfig-out", str(kubeconfig)]
     for seed in args.seed or ["demo"]:
         command += ["--seed", seed]
+    if args.change_every > 0:
+        # my-demo is the guide's: it moves only when the user moves it.
+        command += ["--change-every", str(args.change_every), "--change-skip-namespace", "my-demo"]
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True, bufsize=1)
     found: dict[str, str] = {}

@@ -46,8 +46,22 @@ def parser() -> argparse.ArgumentParser:
                        help="simulated seconds per real second")
     serve.add_argument("--bookmark-interval", type=_positive, default=30.0, metavar="S")
     serve.add_argument("--max-watch-seconds", type=_positive, default=1800.0, metavar="S")
+    serve.add_argument("--change-every", type=_positive, default=None, metavar="S",
+                       help="keep a demo alive: every S simulated seconds promote a waiting "
+                            "rollout and start a new canary on a healthy one")
+    serve.add_argument("--change-skip-namespace", action="append", default=[], metavar="NS",
+                       help="a namespace --change-every leaves alone (repeatable)")
     serve.add_argument("--log-level", default="INFO")
     return main
+
+
+def _controller_options(args: argparse.Namespace) -> object | None:
+    if args.change_every is None:
+        return None
+    from simcluster.controllers import ControllerOptions
+
+    return ControllerOptions(change_every=args.change_every,
+                             change_skip_namespaces=frozenset(args.change_skip_namespace))
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -56,6 +70,7 @@ def serve(args: argparse.Namespace) -> int:
         seeds=args.seed or ["empty"], controllers=not args.no_controllers, speed=args.speed,
         host=args.host, port=args.port, bookmark_interval=args.bookmark_interval,
         max_watch_seconds=args.max_watch_seconds, allow_remote=args.allow_remote,
+        controller_options=_controller_options(args),
     )
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -39,8 +39,13 @@ class Changer:
         except Exception:  # the demo ticker must never take the manager down
             log.exception("demo change ticker failed")
 
+    def _rollouts(self) -> list[dict]:
+        skip = self.rt.options.change_skip_namespaces
+        return [ro for ro in self.rt.store.list("rollouts")
+                if dig(ro, "metadata", "namespace") not in skip]
+
     def _promote_one(self, now: datetime, every: float) -> None:
-        for ro in self.rt.store.list("rollouts"):
+        for ro in self._rollouts():
             for cond in as_list(dig(ro, "status", "pauseConditions")):
                 started = parse_time(dig(cond, "startTime"))
                 if started and (now - started).total_seconds() >= every:
@@ -53,7 +58,7 @@ class Changer:
     def _change_one(self) -> None:
         colours = self.rt.options.change_colors
         candidates = []
-        for ro in self.rt.store.list("rollouts"):
+        for ro in self._rollouts():
             image = str(dig(ro, "spec", "template", "spec", "containers", 0, "image", default=""))
             tag = image.removeprefix(DEMO_IMAGE)
             if image.startswith(DEMO_IMAGE) and tag in colours and \

@@ -21,6 +21,8 @@ class ControllerOptions:
     events: bool = True
     # Demo liveliness: every N simulated seconds, start a new canary on one seeded rollout.
     change_every: float | None = None
+    # Namespaces the ticker leaves alone: `make run` keeps the guide's my-demo for the user.
+    change_skip_namespaces: frozenset[str] = frozenset()
     change_colors: tuple[str, ...] = ("blue", "yellow", "green", "purple", "orange", "red")
     random_seed: int | None = None
     node_names: tuple[str, ...] = ("sim-worker-1", "sim-worker-2")

@@ -44,3 +44,15 @@ def test_serve_refuses_a_non_loopback_host_and_says_why():
     assert process.returncode == 2
     assert "refusing to listen on '0.0.0.0'" in err
     assert "--allow-remote" in err and "no authentication" in err
+
+
+def test_serve_turns_the_change_knob_on_only_when_asked():
+    from simcluster.__main__ import _controller_options, parser
+
+    quiet = parser().parse_args(["serve"])
+    assert _controller_options(quiet) is None
+    lively = parser().parse_args(["serve", "--change-every", "90",
+                                  "--change-skip-namespace", "my-demo"])
+    options = _controller_options(lively)
+    assert options.change_every == 90
+    assert options.change_skip_namespaces == frozenset({"my-demo"})

@@ -36,3 +36,27 @@ def test_the_change_ticker_promotes_a_waiting_rollout_and_starts_a_new_canary(ma
 
     wait_for(promoted, what="a waiting rollout promoted")
     kube.close()
+
+
+
+def all_images(kube: Kube) -> dict[str, str]:
+    items = kube.custom.list_cluster_custom_object("argoproj.io", "v1alpha1", "rollouts")["items"]
+    return {f"{r['metadata']['namespace']}/{r['metadata']['name']}":
+            r["spec"]["template"]["spec"]["containers"][0]["image"] for r in items}
+
+
+def test_the_change_ticker_leaves_skipped_namespaces_alone(make_simcluster):
+    cluster = start_cluster(make_simcluster, seeds=("demo",), change_every=30,
+                            change_skip_namespaces=frozenset({"my-demo"}))
+    kube = Kube(cluster)
+    kube.set_image("my-demo", "rollouts-demo", "argoproj/rollouts-demo:yellow")
+    waiting = wait_for(lambda: paused(kube).get("rollouts-demo"), what="the guide's pause")
+    wait_for(lambda: cluster.controllers is not None, what="controllers")
+    for tick in range(3):  # each tick starts a canary elsewhere: proof that it ran
+        before = all_images(kube)
+        cluster.advance(31)
+        wait_for(lambda before=before: all_images(kube) != before,
+                 what=f"tick {tick} to change a rollout outside my-demo")
+    assert all_images(kube)["my-demo/rollouts-demo"] == "argoproj/rollouts-demo:yellow"
+    assert paused(kube)["rollouts-demo"] == waiting
+    kube.close()
