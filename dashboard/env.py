@@ -7,6 +7,7 @@ a deployment manifest should stop the process at start-up, not change behaviour.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -69,6 +70,19 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default).strip().lower() or default
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+def env_name(name: str, default: str) -> str:
+    """A DNS-label-like name (it ends up in URLs, group names and DOM ids)."""
+    value = os.environ.get(name, default).strip()
+    if not _DNS_LABEL.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must be lower-case letters, digits and '-', at most 63, got {value!r}"
+        )
     return value
 
 

@@ -12,6 +12,7 @@ from dashboard.env import (
     env_float,
     env_int,
     env_list,
+    env_name,
     env_secret,
     env_str,
     persistent_secret,
@@ -116,14 +117,16 @@ USE_I18N = False
 KUBECONFIG = env_str("KUBECONFIG")
 KUBE_CONTEXT = env_str("KUBE_CONTEXT")
 # Every mirrored object is keyed by this name as well as namespace and name.
-ROLLOUTS_CLUSTER_NAME = env_str("ROLLOUTS_CLUSTER_NAME", "default")
+ROLLOUTS_CLUSTER_NAME = env_name("ROLLOUTS_CLUSTER_NAME", "default")
 # Namespaces to watch; empty means all namespaces.
 ROLLOUTS_NAMESPACES = env_list("ROLLOUTS_NAMESPACES")
 # embedded: the watcher runs inside the web process; external: a separate
 # `manage.py watch_rollouts` process does; off: nobody does (tests).
 ROLLOUTS_WATCHER = env_choice("ROLLOUTS_WATCHER", "embedded", ("embedded", "external", "off"))
 # "auto" discovers which Istio API version the cluster serves.
-ROLLOUTS_ISTIO_VERSION = env_str("ROLLOUTS_ISTIO_VERSION", "auto")
+ROLLOUTS_ISTIO_VERSION = env_choice(
+    "ROLLOUTS_ISTIO_VERSION", "auto", ("auto", "v1", "v1beta1", "v1alpha3")
+)
 ROLLOUTS_WATCH_TIMEOUT = env_int("ROLLOUTS_WATCH_TIMEOUT", 240, minimum=1)
 ROLLOUTS_WATCH_INACTIVITY = env_float("ROLLOUTS_WATCH_INACTIVITY", 90.0, minimum=0.1)
 ROLLOUTS_BATCH_SECONDS = env_float("ROLLOUTS_BATCH_SECONDS", 0.15, minimum=0.0)

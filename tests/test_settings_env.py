@@ -3,7 +3,15 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from dashboard.env import env_bool, env_choice, env_float, env_int, env_list, persistent_secret
+from dashboard.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_name,
+    persistent_secret,
+)
 
 
 def test_it_reads_booleans_strictly(monkeypatch):
@@ -49,3 +57,12 @@ def test_it_keeps_a_generated_secret_across_restarts(tmp_path):
     first = persistent_secret(tmp_path / "state" / "secret")
     assert len(first) > 40
     assert persistent_secret(tmp_path / "state" / "secret") == first
+
+
+def test_it_accepts_only_dns_label_cluster_names(monkeypatch):
+    monkeypatch.setenv("CLUSTER", "prod-eu-1")
+    assert env_name("CLUSTER", "default") == "prod-eu-1"
+    for bad in ("Prod", "a_b", "-a", "a" * 64, "<script>"):
+        monkeypatch.setenv("CLUSTER", bad)
+        with pytest.raises(ImproperlyConfigured, match="CLUSTER must be lower-case"):
+            env_name("CLUSTER", "default")
