@@ -1,7 +1,7 @@
 """How fast a cluster change reaches open overview pages, and what it costs on the wire and CPU.
 
     .venv/bin/python bench/live.py [--rollouts 300] [--pages 5] [--rate 50] [--seconds 20]
-                                   [--sockets] [--batch-seconds S]
+                                   [--sockets] [--batch-seconds S] [--query Q] [--trace FILE]
 
 1. simcluster runs in this process (controllers off), seeded directly with N rollout trees.
 2. daphne runs the real app as a subprocess (embedded watcher, its own migrated SQLite DB)
@@ -115,7 +115,8 @@ async def drive(cluster: SimCluster, names: list[tuple[str, str]], rate: float,
 def report(args: argparse.Namespace, changes: int, outcome: Outcome, cpu: float) -> None:
     clients = "sockets" if args.sockets else "pages"
     where = "socket" if args.sockets else "DOM"
-    print(f"live bench: {args.rollouts} rollouts, {args.pages} {clients}, {args.rate:g} "
+    shown = f" (overview ?{args.query})" if args.query and not args.sockets else ""
+    print(f"live bench: {args.rollouts} rollouts, {args.pages} {clients}{shown}, {args.rate:g} "
           f"changes/s for {args.seconds:g}s ({changes} changes); load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     ms = [value * 1000 for value in outcome.latencies]
@@ -152,7 +153,8 @@ async def measure(args: argparse.Namespace, cluster: SimCluster, names: list[tup
     else:
         from bench.live_pages import measure_pages
 
-        outcome = await measure_pages(url, len(names), args.pages, run)
+        page_url = url + "/" + (f"?{args.query}" if args.query else "")
+        outcome = await measure_pages(page_url, len(names), args.pages, run, args.trace)
     report(args, int(args.rate * args.seconds), outcome, measured["cpu"])
 
 
@@ -164,6 +166,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--sockets", action="store_true",
                         help="plain websocket clients instead of Chromium pages")
+    parser.add_argument("--query", default="",
+                        help="pages only: the overview's query, e.g. 'sort=-changed' (every "
+                             "change then moves its row to the top of the screen)")
+    parser.add_argument("--trace", type=Path, default=None, metavar="FILE",
+                        help="pages only: record a Chromium trace of the run into FILE and "
+                             "print where the renderers' main threads spent their time "
+                             "(tracing itself costs some CPU: compare runs without it)")
     parser.add_argument("--batch-seconds", type=float, default=None,
                         help="the mirror's batching window (ROLLOUTS_BATCH_SECONDS; default: "
                              "the app's)")

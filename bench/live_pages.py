@@ -1,9 +1,10 @@
 """bench/live.py's browser side: overview pages in Chromium, timed from inside the page.
 
-An init script's MutationObserver notes, for every `bench-<seq>` marker that appears in the DOM,
-the page's time (`performance.timeOrigin + performance.now()`, epoch ms). htmx's
-`htmx:wsBeforeMessage` notes when the message carrying it was taken up by the page, which splits
-the latency into "server + network + waiting for the page's main thread" and "the swap".
+An init script's MutationObserver notes, for every `bench-<seq>` marker that appears in the DOM
+(in an added node: the page replaces changed text nodes), the page's time
+(`performance.timeOrigin + performance.now()`, epoch ms). htmx's `htmx:wsBeforeMessage` notes
+when the message carrying it was taken up by the page, which splits the latency into "server +
+network + waiting for the page's main thread" and "applying it".
 
 Clock alignment: both clocks read this machine's wall clock, but a page's `timeOrigin` is taken
 once at navigation, so the offset is measured rather than trusted: 20 times per page we read our
@@ -18,11 +19,13 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, Page, async_playwright
 
 from bench.live_outcome import Outcome, percentile
+from bench.live_trace import CATEGORIES, summarise
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -44,7 +47,8 @@ window.__taken = {};
 window.__work = {messages: 0, bytes: 0, swap: 0, after: 0};
 let swapStarted = 0, swapEnded = 0;
 const utf8 = new TextEncoder();
-// Capturing on document: before the page's own listeners, and before htmx swaps anything.
+// Capturing on document, registered first: before the page's own listeners (which apply the
+// message themselves and then fire wsAfterMessage, or leave it to htmx's swap).
 document.addEventListener("htmx:wsBeforeMessage", (event) => {
   const now = performance.timeOrigin + performance.now();
   const message = String(event.detail.message);
@@ -130,7 +134,8 @@ def page_notes(work: list[dict[str, float]], busy: list[dict[str, float]], taken
     if messages:
         notes.append(
             f"each page: {messages / seconds:.1f} messages/s; per message "
-            f"{statistics.fmean(w['swap'] for w in work) / messages:.1f} ms in htmx's swap, "
+            f"{statistics.fmean(w['swap'] for w in work) / messages:.1f} ms applying it "
+            "(wsBeforeMessage to wsAfterMessage), "
             f"{statistics.fmean(w['after'] for w in work) / messages:.1f} ms in the page's "
             "after-message handlers")
     share = {name: statistics.fmean(b[name] for b in busy) / seconds * 100 for name in BUSY}
@@ -142,9 +147,10 @@ def page_notes(work: list[dict[str, float]], busy: list[dict[str, float]], taken
 
 
 async def measure_pages(url: str, rows: int, count: int,
-                        drive: Callable[[], Awaitable[tuple[dict[str, float], float]]]
-                        ) -> Outcome:
-    """Open `count` overview pages, run `drive()` (-> marker write times, run seconds)."""
+                        drive: Callable[[], Awaitable[tuple[dict[str, float], float]]],
+                        trace: Path | None = None) -> Outcome:
+    """Open `count` overview pages, run `drive()` (-> marker write times, run seconds);
+    with `trace`, record a Chromium trace of the run there and summarise it."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = [await open_page(browser, url, rows) for _ in range(count)]
@@ -153,7 +159,11 @@ async def measure_pages(url: str, rows: int, count: int,
         for watched in pages:
             await watched.page.evaluate(RESET)
             before.append(await renderer_seconds(watched))
+        if trace is not None:
+            await browser.start_tracing(path=trace, categories=CATEGORIES)
         writes, seconds = await drive()
+        if trace is not None:
+            await browser.stop_tracing()
         after = [await renderer_seconds(w) for w in pages]
         busy = [{name: a[name] - b[name] for name in BUSY}
                 for b, a in zip(before, after, strict=True)]
@@ -172,4 +182,7 @@ async def measure_pages(url: str, rows: int, count: int,
         work = [await w.page.evaluate("window.__work") for w in pages]
         await browser.close()
     wire = [int(w["bytes"]) for w in work]
-    return Outcome(latencies, missing, wire, page_notes(work, busy, taken, seconds, pages))
+    notes = page_notes(work, busy, taken, seconds, pages)
+    if trace is not None:
+        notes += summarise(trace, seconds, count)
+    return Outcome(latencies, missing, wire, notes)

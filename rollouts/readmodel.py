@@ -79,6 +79,10 @@ class ClusterStatusData:
     updated_at: datetime | None = None
 
 
+# What a RowData needs: the raw object (the biggest column by far) stays in the database.
+ROW_FIELDS = ("cluster", "namespace", "name", "info", "changed_at")
+
+
 def default_cluster() -> str:
     return settings.ROLLOUTS_CLUSTER_NAME
 
@@ -94,7 +98,7 @@ def row_data(row: Rollout) -> RowData:
 
 
 def _rollouts(cluster: str | None, namespaces: Sequence[str] = ()) -> Any:
-    rows = Rollout.objects.filter(cluster=cluster or default_cluster())
+    rows = Rollout.objects.filter(cluster=cluster or default_cluster()).only(*ROW_FIELDS)
     if namespaces:
         rows = rows.filter(namespace__in=list(namespaces))
     return rows.order_by("namespace", "name")
@@ -106,8 +110,8 @@ def load_rows(cluster: str | None = None, namespaces: Sequence[str] = ()) -> lis
 
 
 def load_row(key: RolloutKey) -> RowData | None:
-    row = Rollout.objects.filter(cluster=key.cluster, namespace=key.namespace,
-                                 name=key.name).first()
+    row = (Rollout.objects.filter(cluster=key.cluster, namespace=key.namespace, name=key.name)
+           .only(*ROW_FIELDS).first())
     return row_data(row) if row is not None else None
 
 
@@ -117,7 +121,7 @@ def load_rows_for(keys: Iterable[RolloutKey]) -> dict[RolloutKey, RowData]:
     found: dict[RolloutKey, RowData] = {}
     for cluster in {key.cluster for key in wanted}:
         names = {key.name for key in wanted if key.cluster == cluster}
-        for row in Rollout.objects.filter(cluster=cluster, name__in=names):
+        for row in Rollout.objects.filter(cluster=cluster, name__in=names).only(*ROW_FIELDS):
             data = row_data(row)
             if data.key in wanted:
                 found[data.key] = data
@@ -154,6 +158,16 @@ def load_actions(key: RolloutKey, limit: int = ACTIONS_LIMIT) -> tuple[ActionDat
     return _actions(key, limit)
 
 
+def ever_known(key: RolloutKey) -> bool:
+    """Whether this rollout ever existed as far as the dashboard knows: the mirror writes a
+    timeline event when it first sees one (and when it goes), and an action that went
+    through (ok / noop) found it in the cluster. A refused or failed action proves nothing:
+    one is recorded for a name that never existed too."""
+    where = {"cluster": key.cluster, "namespace": key.namespace, "name": key.name}
+    return (RolloutEvent.objects.filter(**where).exists()
+            or ActionRecord.objects.filter(**where, outcome__in=("ok", "noop")).exists())
+
+
 def load_detail(key: RolloutKey, *, events: int = TIMELINE_LIMIT,
                 actions: int = ACTIONS_LIMIT) -> DetailData | None:
     """The rollout with its newest timeline events and action records; None when not mirrored."""
@@ -177,10 +191,3 @@ def cluster_status_data(status: ClusterStatus | None, cluster: str | None = None
 def load_cluster_status(cluster: str | None = None) -> ClusterStatusData:
     cluster = cluster or default_cluster()
     return cluster_status_data(ClusterStatus.objects.filter(cluster=cluster).first(), cluster)
-
-
-def load_raw(key: RolloutKey) -> dict[str, Any] | None:
-    """The Rollout object as last mirrored (for the concurrency guard a dialog carries)."""
-    raw = (Rollout.objects.filter(cluster=key.cluster, namespace=key.namespace, name=key.name)
-           .values_list("raw", flat=True).first())
-    return raw if isinstance(raw, dict) else None

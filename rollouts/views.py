@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from asgiref.sync import sync_to_async
+from django import db
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -19,7 +21,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from rollouts import fragments, readmodel
-from rollouts.actions import availability, expect_from_rollout, run_action
+from rollouts.actions import availability, expect_from_info, run_action
 from rollouts.actions.preview import describe
 from rollouts.keys import RolloutKey
 from rollouts.listing import STATUSES, ListQuery, counts, shown_rows
@@ -103,7 +105,7 @@ def detail(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
                                     readmodel.load_actions(key))
     parts = fragments.detail_parts(data)
     if status == 404:
-        parts["summary"] = fragments.detail_deleted(key, known=bool(data.events))
+        parts["summary"] = fragments.detail_deleted(key, known=readmodel.ever_known(key))
     context = {"key": key, "parts": parts, "found": status == 200, "url": detail_url(key),
                "ws_url": f"/ws/rollouts/{detail_url(key)[len('/rollouts/'):]}",
                "live_status_html": _live_status()}
@@ -132,8 +134,8 @@ def _params(action: str, data: Any) -> dict[str, Any]:
 def confirm(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
     """The dialog for one action: what happens next, computed from the state it carries."""
     key = _key(namespace, name)
-    row, raw = readmodel.load_row(key), readmodel.load_raw(key)
-    if action not in UI_ACTIONS or row is None or raw is None:
+    row = readmodel.load_row(key)
+    if action not in UI_ACTIONS or row is None:
         message = (f"unknown action {action!r}" if action not in UI_ACTIONS
                    else f"rollout '{name}' is not in namespace '{namespace}' (any more)")
         return render(request, "rollouts/_confirm_missing.html", {"message": message},
@@ -146,7 +148,8 @@ def confirm(request: HttpRequest, namespace: str, name: str, action: str) -> Htt
     context = {
         "key": key, "info": row.info, "action": action, "params": params,
         "available": available, "preview": describe(row.info, action, params),
-        "expect": expect_from_rollout(raw).to_dict(),
+        # From the info the dialog describes, with the function the service checks it with.
+        "expect": expect_from_info(row.info).to_dict(),
         "post_url": f"{detail_url(key)}/actions/{action}",
         "containers": [c for c in row.info.get("containers") or [] if isinstance(c, dict)],
     }
@@ -167,20 +170,37 @@ def _expect(data: Any) -> dict[str, Any] | None:
     return expect if any(value is not None for value in expect.values()) else None
 
 
+def _act_in_worker(key: RolloutKey, action: str, params: dict[str, Any],
+                   expect: dict[str, Any] | None, from_detail: bool) -> tuple[str, int]:
+    try:
+        result = run_action(None, key, UI_ACTIONS[action][0], params, expect=expect,
+                            source="ui")
+        html = render_to_string("rollouts/_toast.html", _toast(action, result))
+        if from_detail:
+            html += fragments.action_records(key, readmodel.load_actions(key))
+        return html, result.status_code
+    finally:
+        db.connection.close()  # a worker thread's connection would otherwise linger
+
+
 @require_POST
-def act(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
-    """Run one action through the actions service and answer with a toast."""
+async def act(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
+    """Run one action through the actions service and answer with a toast.
+
+    Async, like the API's action view: the action (a promote-full waiting up to
+    ROLLOUTS_PROMOTE_FULL_WAIT for the controller, a slow or unreachable cluster) runs on a
+    worker thread of its own, so it holds up no other request whatever the ASGI server's
+    threading. CSRF protection is the middleware's, as for every view.
+    """
     if action not in UI_ACTIONS:
         html = render_to_string("rollouts/_toast.html", {
             "kind": "bad", "title": "Unknown action", "message": f"no such action: {action}"})
         return HttpResponse(html, status=404)
-    key = _key(namespace, name)
-    result = run_action(None, key, UI_ACTIONS[action][0], _params(action, request.POST),
-                        expect=_expect(request.POST), source="ui")
-    html = render_to_string("rollouts/_toast.html", _toast(action, result))
-    if request.POST.get("from") == "detail":
-        html += fragments.action_records(key, readmodel.load_actions(key))
-    return HttpResponse(html, status=result.status_code)
+    form = request.POST
+    html, status = await sync_to_async(_act_in_worker, thread_sensitive=False)(
+        _key(namespace, name), action, _params(action, form), _expect(form),
+        form.get("from") == "detail")
+    return HttpResponse(html, status=status)
 
 
 _TOAST = {"ok": ("ok", "{label}: sent"), "noop": ("info", "{label}: nothing to do"),

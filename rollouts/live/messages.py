@@ -23,10 +23,10 @@ STATUS = "rollouts.status"  # `rollouts_status`
 
 # Frames stay well below daphne's 1 MiB message cap and keep one frame's swap short.
 FRAME_BYTES = 256 * 1024
-# htmx's ws extension shares one settle list across a frame's top-level elements and fires
-# `htmx:oobAfterSwap` on the whole list after each one: a frame of k replaced rows costs
-# O(k²) events. Small frames keep that linear (bench/live.py: 30 rows in one frame took 5x
-# as long per row as 8).
+# A page applies a frame in one task (static/js/live.js), so a burst (hundreds of rows changed
+# at once) goes out as many small frames and the page stays responsive in between. (Should a
+# frame ever be left to htmx's own out-of-band swap: its settle list makes a frame of k rows
+# cost O(k²) events, which small frames keep linear too.)
 ROWS_PER_FRAME = 8
 
 

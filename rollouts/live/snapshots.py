@@ -114,7 +114,9 @@ def detail_parts(key: RolloutKey) -> dict[str, str]:
     rollout is not (or no longer) mirrored."""
     detail = readmodel.load_detail(key)
     if detail is None:
-        return {dom_id("summary", key): fragments.detail_deleted(key)}
+        # "Deleted" only for a rollout the dashboard has seen; never seen is "not found".
+        return {dom_id("summary", key):
+                fragments.detail_deleted(key, known=readmodel.ever_known(key))}
     return fragments.detail_fragments(detail)
 
 

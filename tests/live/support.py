@@ -63,9 +63,9 @@ def delete_rollout(namespace: str, name: str) -> None:
     Rollout.objects.filter(cluster=CLUSTER, namespace=namespace, name=name).delete()
 
 
-def add_event(rollout: RolloutKey, message: str) -> None:
+def add_event(rollout: RolloutKey, message: str, kind: str = "paused") -> None:
     RolloutEvent.objects.create(cluster=rollout.cluster, namespace=rollout.namespace,
-                                name=rollout.name, at=timezone.now(), kind="paused",
+                                name=rollout.name, at=timezone.now(), kind=kind,
                                 message=message)
 
 

@@ -62,7 +62,8 @@ async def test_a_detail_page_says_so_when_its_rollout_is_deleted(publisher):
     page = await connect("/ws/rollouts/my-demo/rollouts-demo")
     try:
         summary = by_id(await page.receive_from(timeout=5))[dom_id("summary", rollout)]
-        await a_delete_rollout("my-demo", "rollouts-demo")
+        await a_delete_rollout("my-demo", "rollouts-demo")  # as the mirror does: row gone,
+        await a_add_event(rollout, "Rollout deleted", "deleted")  # a "deleted" event written
         await publisher.publish([], [rollout])
         gone = by_id(await page.receive_from(timeout=5))[dom_id("summary", rollout)]
         assert gone.oob == "true"

@@ -150,3 +150,14 @@ def test_an_unknown_rollout_is_a_404_that_keeps_its_history(client: Client) -> N
     assert "This rollout was deleted" in response.text and "Rollout deleted" in response.text
     never = client.get("/rollouts/my-demo/never-seen")
     assert never.status_code == 404 and "No rollout 'never-seen'" in never.text
+
+
+def test_a_name_only_a_failed_action_was_tried_on_is_not_found_rather_than_deleted(
+        client: Client) -> None:
+    ActionRecord.objects.create(cluster="default", namespace="my-demo", name="typo", at=AT,
+                                action="promote", outcome="error",
+                                message="rollout 'typo' not found")
+    response = client.get("/rollouts/my-demo/typo")
+    assert response.status_code == 404
+    assert "No rollout 'typo'" in response.text and "was deleted" not in response.text
+    assert "rollout &#x27;typo&#x27; not found" in response.text  # its history still shows
