@@ -2,7 +2,7 @@
 
 `?namespace=my-demo&q=demo,!old&status=Paused,Degraded&attention=1&sort=-changed`
 
-The server applies them to the first render; `static/js/dashboard.js` applies the same rules to
+The server applies them to the first render; `static/js/overview.js` applies the same rules to
 rows that arrive live (the search through `static/js/search.js`, which mirrors
 `rollouts.search`). A row is shown when the search matches, its status is one of the chosen
 ones (any when none is chosen) and, with "needs attention" on, it needs attention. The chip

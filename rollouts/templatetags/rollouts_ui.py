@@ -1,7 +1,7 @@
 """Template tags of the dashboard: DOM ids, icons, and times that the browser keeps ticking.
 
 `{% dom_id "row" key %}` is `rollouts.dom.dom_id`. Ages and countdowns render as
-`<time datetime="…">` with an absolute fallback text; `static/js/dashboard.js` turns them into
+`<time datetime="…">` with an absolute fallback text; `static/js/times.js` turns them into
 "5m32s" / "in 42s" every second, so a fragment's HTML does not change while time passes.
 """
 

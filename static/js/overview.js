@@ -5,7 +5,10 @@
    The list is kept sorted and filtered incrementally: a live message changes a few rows, and
    only those are looked at again (their search match, their place in the order, the counts).
    The whole list is gone through only when it is replaced (a snapshot) or a filter changes.
-   Counters in the toolbar are written once per frame, and only when their value changed. */
+   Counters in the toolbar are written once per frame, and only when their value changed.
+   A row whose sort key changed moves at most once a second (REORDER_MS): its content is
+   live at once, but under a sort that every change reorders ("changed, newest first") rows
+   jumping fifty times a second can be neither read nor laid out by five open pages. */
 (function () {
   "use strict";
 
@@ -19,6 +22,9 @@
   var counts = null, shown = 0;
   var shownOnScreen = {};  // what the toolbar's counters say now
   var summaryQueued = false;
+  var REORDER_MS = 1000;
+  var displaced = new Set();  // entries out of place since the last reorder
+  var reorderTimer = null;
 
   function listElement() { return document.getElementById("rollout-list"); }
 
@@ -145,15 +151,35 @@
     byId.set(entry.id, entry);
     var at = ordered.indexOf(old);
     ordered[at] = entry;
+    displaced.delete(old);
     // Only a row whose sort key changed can be out of place.
-    if (compareKeys(old.key, entry.key) !== 0 && !inOrder(at)) {
-      ordered.splice(at, 1);
-      place(entry, list);
-    }
+    if (compareKeys(old.key, entry.key) !== 0 && !inOrder(at)) displace(entry);
     if (entry.id === R.selectedId) row.classList.add("is-selected");
   }
 
+  function displace(entry) {
+    displaced.add(entry);
+    if (reorderTimer === null) reorderTimer = setTimeout(reorder, REORDER_MS);
+  }
+
+  // Put every row in its place. Until then `ordered` is sorted but for the displaced rows,
+  // and a neighbour's check in inOrder may have trusted one of them: so sort it all (a few
+  // hundred comparisons) and move only the rows whose successor is wrong.
+  function reorder() {
+    if (reorderTimer !== null) clearTimeout(reorderTimer);
+    reorderTimer = null;
+    displaced.clear();
+    var list = listElement();
+    if (!list) return;
+    ordered.sort(function (a, b) { return before(a, b) ? -1 : before(b, a) ? 1 : 0; });
+    for (var i = ordered.length - 1; i >= 0; i--) {
+      var next = i + 1 < ordered.length ? ordered[i + 1].row : null;
+      if (ordered[i].row.nextElementSibling !== next) list.insertBefore(ordered[i].row, next);
+    }
+  }
+
   function inserted(row, list) {
+    if (displaced.size) reorder();  // the binary search below needs a sorted list
     var stale = byId.get(row.id);
     if (stale && stale.row !== row) {
       // The page had it after all (a reconnect crossed a message): one row per rollout.
@@ -170,6 +196,7 @@
   function removed(row) {
     var entry = byId.get(row.id);
     if (!entry || entry.row !== row) return;
+    displaced.delete(entry);
     count(entry, -1);
     byId.delete(entry.id);
     ordered.splice(ordered.indexOf(entry), 1);
@@ -193,6 +220,7 @@
 
   function rebuild() {
     var list = listElement();
+    displaced.clear();
     byId.clear();
     ordered = [];
     if (!state || !list) return;
@@ -204,6 +232,7 @@
 
   // Filters or sort changed: judge every row again (keeping their parsed labels).
   function rejudge() {
+    displaced.clear();  // refilter sorts everything
     terms = window.RolloutSearch.parse(state.q);
     ordered.forEach(judge);
     refilter(ordered.slice());
