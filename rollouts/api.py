@@ -144,17 +144,26 @@ def _limit(request: HttpRequest) -> int:
     return int(text)
 
 
-@require_GET
-def timeline(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
-    """The newest `limit` events, oldest first; still served after the rollout is deleted."""
+def _newest(request: HttpRequest, model: type[RolloutEvent] | type[ActionRecord],
+            namespace: str, name: str) -> list[Any] | JsonResponse:
+    """A rollout's newest `limit` rows of `model`, or the error to answer with."""
     try:
         limit = _limit(request)
     except ValueError as exc:
         return error(422, "Invalid", str(exc))
-    events = RolloutEvent.objects.filter(cluster=_cluster(), namespace=namespace, name=name)
-    newest = list(events.order_by("-at", "-id")[:limit])
+    rows = model.objects.filter(cluster=_cluster(), namespace=namespace, name=name)
+    newest = list(rows.order_by("-at", "-id")[:limit])
     if not newest and _find(namespace, name) is None:
         return _not_found(namespace, name)
+    return newest
+
+
+@require_GET
+def timeline(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
+    """The newest `limit` events, oldest first; still served after the rollout is deleted."""
+    newest = _newest(request, RolloutEvent, namespace, name)
+    if isinstance(newest, JsonResponse):
+        return newest
     return JsonResponse({"namespace": namespace, "name": name,
                          "events": [_event_to_dict(e) for e in reversed(newest)]})
 
@@ -168,14 +177,9 @@ def _event_to_dict(event: RolloutEvent) -> dict[str, Any]:
 @require_GET
 def actions(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
     """The newest `limit` action records, newest first."""
-    try:
-        limit = _limit(request)
-    except ValueError as exc:
-        return error(422, "Invalid", str(exc))
-    records = ActionRecord.objects.filter(cluster=_cluster(), namespace=namespace, name=name)
-    newest = list(records.order_by("-at", "-id")[:limit])
-    if not newest and _find(namespace, name) is None:
-        return _not_found(namespace, name)
+    newest = _newest(request, ActionRecord, namespace, name)
+    if isinstance(newest, JsonResponse):
+        return newest
     return JsonResponse({"namespace": namespace, "name": name,
                          "actions": [record_to_dict(r) for r in newest]})
 
