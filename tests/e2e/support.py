@@ -12,9 +12,17 @@ EXPECT_TIMEOUT = 15_000
 STEP_TIMEOUT = 30_000
 
 
+# Counts the frames the page has applied. The page's HTML already says "live" when the
+# cluster is, so the indicator alone cannot tell that the socket's snapshot has arrived.
+COUNT_FRAMES = """document.addEventListener("htmx:wsAfterMessage",
+  () => { window.__framesApplied = (window.__framesApplied || 0) + 1; }, true);"""
+
+
 def open_live(page: Page, path: str) -> None:
     """Open a page and wait until its websocket delivered the first snapshot."""
+    page.add_init_script(COUNT_FRAMES)
     page.goto(path)
+    page.wait_for_function("(window.__framesApplied || 0) >= 1")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
     # A reload would drop this marker: tests check it to prove updates came without one.
     page.evaluate("window.__sameDocument = true")
