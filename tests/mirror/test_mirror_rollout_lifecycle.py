@@ -18,7 +18,8 @@ async def test_new_and_deleted_rollouts_appear_and_disappear(simcluster):
     running = await start_mirror(simcluster)
     try:
         await mirror_converges(simcluster)
-        assert DEMO in running.publisher.changed
+        # Published just after the commit the comparison saw, so not necessarily yet.
+        await eventually(lambda: DEMO in running.publisher.changed)
 
         seed_rollout_tree(simcluster.store, "shop", "checkout", replicas=2)
 
@@ -41,7 +42,10 @@ async def test_new_and_deleted_rollouts_appear_and_disappear(simcluster):
         await eventually(lambda: DEMO in running.publisher.removed)
         await mirror_converges(simcluster)
 
-        kinds = await eventually(lambda: [e.kind for e in timeline("my-demo", "rollouts-demo")])
-        assert kinds[0] == "created" and kinds[-1] == "deleted"
+        def timeline_runs_from_created_to_deleted():
+            kinds = [e.kind for e in timeline("my-demo", "rollouts-demo")]
+            assert kinds[:1] == ["created"] and kinds[-1:] == ["deleted"], kinds
+
+        await eventually(timeline_runs_from_created_to_deleted)
     finally:
         await running.close()
