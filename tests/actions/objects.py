@@ -9,22 +9,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from tests.fixtures.guide import STEPS
+
 NAMESPACE = "my-demo"
 NAME = "rollouts-demo"
 ROLLOUT_UID = "3f1f5f0e-7a55-4f5b-9c55-2b1e8f0f6d11"
 STABLE_HASH = "76c569d8b"
 CANARY_HASH = "5cf4fb69f8"
-STEPS = [
-    {"setWeight": 20},
-    {"pause": {}},
-    {"setWeight": 40},
-    {"pause": {"duration": "1m"}},
-    {"setWeight": 60},
-    {"pause": {"duration": "1m"}},
-    {"setWeight": 80},
-    {"pause": {"duration": "1m"}},
-    {"setWeight": 100},
-]
 
 
 def pod_template(image: str, pod_hash: str | None = None) -> dict[str, Any]:

@@ -7,18 +7,7 @@ import copy
 from typing import Any
 
 from simcluster.store import Store
-
-STEPS = [
-    {"setWeight": 20},
-    {"pause": {}},
-    {"setWeight": 40},
-    {"pause": {"duration": "1m"}},
-    {"setWeight": 60},
-    {"pause": {"duration": "1m"}},
-    {"setWeight": 80},
-    {"pause": {"duration": "1m"}},
-    {"setWeight": 100},
-]
+from tests.fixtures.guide import STEPS
 
 
 def rollout(name: str, namespace: str, *, image: str = "argoproj/rollouts-demo:blue",

@@ -3,14 +3,14 @@ shaped as `kubectl get -o json` returns them, status included."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
+
+from tests.fixtures.guide import STEPS
 
 ROLLOUT_UID = "5b1f3a52-8a4e-4f0e-9d8e-2f7c3c1e6a10"
 RS_UID = "0c9d8e7f-1a2b-4c3d-8e9f-a0b1c2d3e4f5"
 POD_HASH = "76c569d8b"
-STEPS = [{"setWeight": 20}, {"pause": {}}, {"setWeight": 40}, {"pause": {"duration": "1m"}},
-         {"setWeight": 60}, {"pause": {"duration": "1m"}}, {"setWeight": 80},
-         {"pause": {"duration": "1m"}}, {"setWeight": 100}]
 
 
 def namespace(name: str) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def rollout(ns: str, name: str = "rollouts-demo", image: str = "argoproj/rollout
                 "canaryService": f"{name}-canary", "stableService": f"{name}-stable",
                 "trafficRouting": {"istio": {"virtualService": {
                     "name": f"{name}-vsvc", "routes": ["primary"]}}},
-                "steps": STEPS,
+                "steps": copy.deepcopy(STEPS),
             }},
             "template": {
                 "metadata": {"labels": {"app": name, "istio-injection": "enabled"}},
