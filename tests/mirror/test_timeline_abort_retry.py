@@ -8,6 +8,7 @@ from tests.mirror.walkthrough import (
     NS,
     deploy_the_demo,
     healthy,
+    mirrored_healthy,
     paused_at,
     rollout_reaches,
     set_abort,
@@ -15,15 +16,6 @@ from tests.mirror.walkthrough import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def mirrored_healthy() -> None:
-    """The mirror has seen the first deploy complete (what an operator would wait for)."""
-
-    def row_is_healthy():
-        assert rollout_row(NS, NAME).phase == "Healthy"
-
-    await eventually(row_is_healthy)
 
 
 async def test_an_abort_and_a_retry_are_recorded(make_simcluster):

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.mirror.helpers import eventually, rollout_row, start_mirror, timeline
+from tests.mirror.helpers import eventually, start_mirror, timeline
 from tests.mirror.walkthrough import (
     NAME,
     NS,
     deploy_the_demo,
     healthy,
+    mirrored_healthy,
     paused_at,
     promote,
     rollout_reaches,
@@ -15,15 +16,6 @@ from tests.mirror.walkthrough import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-async def mirrored_healthy() -> None:
-    """The mirror has seen the first deploy complete (what an operator would wait for)."""
-
-    def row_is_healthy():
-        assert rollout_row(NS, NAME).phase == "Healthy"
-
-    await eventually(row_is_healthy)
 
 
 async def test_the_timeline_records_each_stage_of_the_guides_walkthrough(make_simcluster):

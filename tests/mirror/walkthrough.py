@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from rollouts.gateway import Gateway
-from tests.mirror.helpers import config_for
+from tests.mirror.helpers import config_for, eventually, rollout_row
 from tests.mirror.objects import rollout, services, virtualservice
 
 NS, NAME = "my-demo", "rollouts-demo"
@@ -36,6 +36,15 @@ async def rollout_reaches(cluster: Any, predicate: Any, timeout: float = 30.0) -
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"the rollout never got there: {status}")
         await asyncio.sleep(0.1)
+
+
+async def mirrored_healthy() -> None:
+    """The mirror has seen the first deploy complete (what an operator would wait for)."""
+
+    def row_is_healthy():
+        assert rollout_row(NS, NAME).phase == "Healthy"
+
+    await eventually(row_is_healthy)
 
 
 def healthy(status: dict) -> bool:
