@@ -13,11 +13,3 @@ class RolloutKey:
 
     def __str__(self) -> str:
         return f"{self.cluster}/{self.namespace}/{self.name}"
-
-    @classmethod
-    def parse(cls, text: str) -> RolloutKey:
-        """The inverse of str(): "cluster/namespace/name"."""
-        parts = text.split("/")
-        if len(parts) != 3 or not all(parts):
-            raise ValueError(f"not a rollout key (cluster/namespace/name): {text!r}")
-        return cls(*parts)

@@ -92,16 +92,3 @@ def clock(value: Any) -> str:
     """An absolute UTC time of day, for lists where the relative age would be noise."""
     moment = as_datetime(value)
     return moment.astimezone(UTC).strftime("%H:%M:%S") if moment else ""
-
-
-@register.filter
-def seconds_text(value: Any) -> str:
-    """A number of seconds as a short duration: 90 → "1m30s"."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return ""
-    total = int(value)
-    minutes, seconds = divmod(total, 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "",
-             f"{seconds}s" if seconds or not total else ""]
-    return "".join(parts)

@@ -20,7 +20,7 @@ from .canary_math import (
     traffic_routed_counts,
     traffic_routing,
 )
-from .objects import as_int, dig, pod_hash, revision_of
+from .objects import dig, pod_hash, revision_of
 from .rollout_context import RolloutContext, creation_key, pause_condition
 from .rollout_replicasets import (
     add_deadline,
@@ -248,7 +248,3 @@ def is_referenced(ctx: RolloutContext, rs: dict) -> bool:
             if dig(subset, "labels", "rollouts-pod-template-hash") == rs_pod_hash:
                 return True
     return False
-
-
-def stable_scaled_up(ctx: RolloutContext) -> bool:
-    return ctx.stable_rs is not None and as_int(dig(ctx.stable_rs, "spec", "replicas")) > 0

@@ -64,9 +64,6 @@ class Runtime:
     def requeue_after(self, key: Key, seconds: float) -> None:
         self._schedule(key, self.clock.now() + timedelta(seconds=max(0.0, seconds)))
 
-    def requeue_at(self, key: Key, moment: datetime) -> None:
-        self._schedule(key, moment)
-
     def write(self, plural: str, obj: dict, edit: Callable[[dict], None], *,
               check_rv: bool = False) -> dict:
         """Edit the stored object through Store.mutate; with check_rv, refuse (Conflict) if it

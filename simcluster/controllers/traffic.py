@@ -41,11 +41,6 @@ def unsimulated_routers(ro: dict) -> list[str]:
     return [name for name in UNSIMULATED if routing.get(name) is not None]
 
 
-def simulated_routing(ro: dict) -> bool:
-    """True when the rollout's traffic is routed by something we rewrite (Istio)."""
-    return istio.settings(ro) is not None
-
-
 def note_unsimulated(ctx: RolloutContext) -> None:
     routers = unsimulated_routers(ctx.rollout)
     if not routers:
