@@ -25,7 +25,10 @@ sys.path.insert(0, str(ROOT))
 STATE = tempfile.mkdtemp(prefix="bench-actions-")
 os.environ.update(DJANGO_SETTINGS_MODULE="dashboard.settings", DASHBOARD_STATE_DIR=STATE,
                   DATABASE_PATH=f"{STATE}/bench.sqlite3", ROLLOUTS_WATCHER="off",
-                  LOG_LEVEL="WARNING")
+                  LOG_LEVEL="WARNING",
+                  # Controllers are off and the same action repeats: measure the action itself,
+                  # not the wait for a controller nor the cooldown between unguarded actions.
+                  ROLLOUTS_ACTION_SETTLE_SECONDS="0", ROLLOUTS_ACTION_COOLDOWN="0")
 
 import django  # noqa: E402
 

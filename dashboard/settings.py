@@ -132,6 +132,10 @@ ROLLOUTS_WATCH_INACTIVITY = env_float("ROLLOUTS_WATCH_INACTIVITY", 90.0, minimum
 ROLLOUTS_BATCH_SECONDS = env_float("ROLLOUTS_BATCH_SECONDS", 0.15, minimum=0.0)
 ROLLOUTS_PROMOTE_FULL_WAIT = env_float("ROLLOUTS_PROMOTE_FULL_WAIT", 10.0, minimum=0.0)
 ROLLOUTS_REQUEST_TIMEOUT = env_float("ROLLOUTS_REQUEST_TIMEOUT", 15.0, minimum=0.1)
+# How long an action keeps its rollout's turn after writing, waiting for the controller to react.
+ROLLOUTS_ACTION_SETTLE_SECONDS = env_float("ROLLOUTS_ACTION_SETTLE_SECONDS", 3.0, minimum=0.0)
+# How long after an action another one on the same rollout needs an `expect` to be accepted.
+ROLLOUTS_ACTION_COOLDOWN = env_float("ROLLOUTS_ACTION_COOLDOWN", 2.0, minimum=0.0)
 
 if ROLLOUTS_WATCHER == "external" and not REDIS_URL:
     raise ImproperlyConfigured(

@@ -159,6 +159,31 @@ class ActionRecord(models.Model):
         return f"{self.actor} {self.action} {self.namespace}/{self.name}: {self.outcome}"
 
 
+class ActionSlot(models.Model):
+    """One rollout's turn-taking for actions, shared by every process on the database.
+
+    `holder` is the process/thread holding the turn until `held_until` (a lease, so a crashed
+    process cannot block the rollout for longer); `epoch` counts the actions that wrote to the
+    cluster, so a request can tell that another action landed while it waited for its turn.
+    """
+
+    cluster = models.CharField(max_length=63)
+    namespace = models.CharField(max_length=253)
+    name = models.CharField(max_length=253)
+    epoch = models.PositiveBigIntegerField(default=0)
+    holder = models.CharField(max_length=128, blank=True)
+    held_until = models.DateTimeField(null=True)
+    last_action = models.CharField(max_length=32, blank=True)
+    last_actor = models.CharField(max_length=150, blank=True)
+    last_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = _unique("actionslot")
+
+    def __str__(self) -> str:
+        return f"{self.cluster}/{self.namespace}/{self.name} #{self.epoch}"
+
+
 class ClusterStatus(models.Model):
     """The watcher's view of its connection, readable by every process (indicator, API 503s)."""
 

@@ -18,6 +18,15 @@ class ActionCalls:
         self.gateway: Any = gateway
         self.namespace = namespace
         self.log: list[dict[str, Any]] = []
+        # The resourceVersion first read and the one the last accepted write returned: whether
+        # this action changed the rollout, and what the controller must move past to settle.
+        self.read_rv: str | None = None
+        self.written_rv: str | None = None
+        self.write_unknown = False  # a write failed in a way that may still have applied it
+
+    @property
+    def changed(self) -> bool:
+        return self.write_unknown or self.written_rv not in (None, self.read_rv)
 
     def _path(self, kind: str, name: str | None = None, sub: str | None = None) -> str:
         info = kind_info(kind)
@@ -41,7 +50,21 @@ class ActionCalls:
 
     def get_rollout(self, name: str) -> dict[str, Any]:
         entry = {"method": "GET", "path": self._path("rollouts", name)}
-        return self._call(entry, lambda: self.gateway.get("rollouts", self.namespace, name))
+        rollout = self._call(entry, lambda: self.gateway.get("rollouts", self.namespace, name))
+        if self.read_rv is None:
+            self.read_rv = _resource_version(rollout)
+        return rollout
+
+    def _write(self, entry: dict[str, Any], send: Callable[[], Any]) -> Any:
+        try:
+            result = self._call(entry, send)
+        except ClusterError as exc:
+            # A 4xx was refused as a whole; a timeout or 5xx may have been applied anyway.
+            if not 400 <= (exc.status or 0) < 500:
+                self.write_unknown = True
+            raise
+        self.written_rv = _resource_version(result) or self.written_rv
+        return result
 
     def list_replicasets(self, selector: str | None) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"method": "GET", "path": self._path("replicasets")}
@@ -60,7 +83,7 @@ class ActionCalls:
             "contentType": PATCH_TYPES[patch_type],
             "body": copy.deepcopy(body),
         }
-        return self._call(entry, lambda: self.gateway.patch(
+        return self._write(entry, lambda: self.gateway.patch(
             "rollouts", self.namespace, name, body, patch_type, subresource
         ))
 
@@ -71,6 +94,12 @@ class ActionCalls:
             "contentType": "application/json",
             "body": copy.deepcopy(obj),
         }
-        return self._call(
+        return self._write(
             entry, lambda: self.gateway.replace("rollouts", self.namespace, name, obj)
         )
+
+
+def _resource_version(obj: Any) -> str | None:
+    metadata = obj.get("metadata") if isinstance(obj, dict) else None
+    rv = metadata.get("resourceVersion") if isinstance(metadata, dict) else None
+    return str(rv) if rv else None

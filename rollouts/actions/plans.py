@@ -165,6 +165,14 @@ def generation_observed(rollout: dict[str, Any]) -> tuple[bool, str]:
     return True, ""
 
 
+def settled(rollout: dict[str, Any], written_rv: str | None) -> bool:
+    """The controller has reacted to our last write: it wrote after us, has observed the spec,
+    and is no longer unpausing."""
+    rv = str(as_dict(rollout.get("metadata")).get("resourceVersion") or "")
+    return (rv != (written_rv or "") and generation_observed(rollout)[0]
+            and not is_unpausing(rollout))
+
+
 def plan_abort(rollout: dict[str, Any]) -> Plan:
     return Plan(f"rollout '{rollout_name(rollout)}' aborted", status_patch=ABORT,
                 fallback_patch=ABORT)

@@ -7,7 +7,6 @@ ending (success, no-op, refusal, cluster error) into an ActionResult and an Acti
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,10 +15,16 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from rollouts.actions import plans
+from rollouts.actions import plans, serial
 from rollouts.actions.calls import ActionCalls
 from rollouts.actions.errors import ActionError, Refused
-from rollouts.actions.guard import Expect, check_expect, live_info, state_fingerprint
+from rollouts.actions.guard import (
+    Expect,
+    check_expect,
+    expect_from_info,
+    live_info,
+    state_fingerprint,
+)
 from rollouts.actions.params import normalize_action, parse_expect, validate_params
 from rollouts.actions.records import write_record
 from rollouts.actions.undo import plan_undo, selector_string
@@ -27,10 +32,12 @@ from rollouts.errors import ClusterError, Conflict, Forbidden, NotFound, Unreach
 from rollouts.gateway import Gateway, get_gateway
 from rollouts.info.durations import parse_duration
 from rollouts.keys import RolloutKey
+from rollouts.models import Rollout
 
 PROMOTE_FULL_POLL_SECONDS = 0.2
 SET_IMAGE_ATTEMPTS = 5  # upstream's CLI retries a conflicting update this often
 LOCK_WAIT_SECONDS = 30.0
+SETTLE_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -42,15 +49,6 @@ class ActionResult:
     requests: list[dict[str, Any]] = field(default_factory=list)
     reason: str = ""
     record_id: int | None = None
-
-
-_locks: dict[RolloutKey, threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-def _lock_for(key: RolloutKey) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(key, threading.Lock())
 
 
 def run_action(
@@ -79,15 +77,18 @@ def run_action(
         checked = validate_params(name, params)
         if not isinstance(expect, Expect):
             expect = parse_expect(expect)
+        arrived_at = serial.ticket(key)
+        expect = _completed_from_mirror(key, expect)
         calls.gateway = gateway or get_gateway()
-        lock = _lock_for(key)
-        if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
-            raise Refused("another action on this rollout is still running; try again",
-                          reason="Busy")
-        try:
-            outcome, message = _execute(calls, key, name, checked, expect, seen, now or at)
-        finally:
-            lock.release()
+        cooldown = 0.0 if expect else float(settings.ROLLOUTS_ACTION_COOLDOWN)
+        with serial.turn(key, arrived_at, action=name, actor=actor, wait=LOCK_WAIT_SECONDS,
+                         cooldown=cooldown) as held:
+            try:
+                outcome, message = _execute(calls, key, name, checked, expect, seen, now or at)
+            finally:
+                held.changed = calls.changed
+                if calls.changed:
+                    seen["after"] = _settle(calls, key)
         result = ActionResult(True, outcome, message, 200, calls.log)
     except ActionError as exc:
         result = ActionResult(False, exc.outcome, exc.message, exc.status_code, calls.log,
@@ -101,6 +102,47 @@ def run_action(
         source=source, at=at, duration_ms=duration_ms,
     )
     return replace(result, record_id=record_id)
+
+
+def _completed_from_mirror(key: RolloutKey, expect: Expect | None) -> Expect | None:
+    """A bare resourceVersion becomes a full view when the mirror holds that very version.
+
+    Otherwise any pod becoming ready (a new resourceVersion, the same state) would refuse every
+    one of several requests that shared a guard, the first included.
+    """
+    if expect is None or expect.resource_version is None:
+        return expect
+    if expect.step_index is not None or expect.state is not None:
+        return expect
+    info = (Rollout.objects.filter(cluster=key.cluster, namespace=key.namespace, name=key.name,
+                                   resource_version=expect.resource_version)
+            .values_list("info", flat=True).first())
+    if not isinstance(info, dict):
+        return expect
+    return replace(expect_from_info(info), resource_version=expect.resource_version)
+
+
+def _settle(calls: ActionCalls, key: RolloutKey) -> dict[str, Any]:
+    """Wait, still holding the rollout's turn, until the controller has reacted to our write.
+
+    A request queued behind this one must see the state the controller made of it: reading the
+    rollout between our patch and the controller's reaction is how a second promote used to
+    skip a step. Gives up after ROLLOUTS_ACTION_SETTLE_SECONDS (the controller may be down).
+    """
+    wait = float(settings.ROLLOUTS_ACTION_SETTLE_SECONDS)
+    started = time.monotonic()
+    settled = False
+    while wait > 0:
+        try:
+            rollout = calls.gateway.get("rollouts", key.namespace, key.name)
+        except ClusterError:
+            rollout = None
+        settled = isinstance(rollout, dict) and plans.settled(rollout, calls.written_rv)
+        if settled or time.monotonic() - started >= wait:
+            break
+        time.sleep(SETTLE_POLL_SECONDS)
+    return {"resourceVersion": calls.written_rv, "settled": settled,
+            "waitedMs": int((time.monotonic() - started) * 1000)}
 
 
 def _status_code(exc: ClusterError) -> int:

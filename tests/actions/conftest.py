@@ -17,6 +17,8 @@ def cluster(simcluster: Any, settings: Any) -> Any:
     settings.ROLLOUTS_CLUSTER_NAME = "default"
     settings.ROLLOUTS_PROMOTE_FULL_WAIT = 2.0
     settings.ROLLOUTS_REQUEST_TIMEOUT = 5.0
+    # No controller runs here to react to an action, so none is waited for.
+    settings.ROLLOUTS_ACTION_SETTLE_SECONDS = 0.0
     return simcluster
 
 

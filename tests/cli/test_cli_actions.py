@@ -89,6 +89,16 @@ def test_a_repeated_promote_is_refused_instead_of_skipping_a_step(rollouts_cli: 
                                                                   cluster: Any) -> None:
     seed(cluster, paused_at_step_1())
     rollouts_cli("promote", "rollouts-demo", "-n", "my-demo")
+    with pytest.raises(CommandError, match="was changed a moment ago"):
+        rollouts_cli("promote", "rollouts-demo", "-n", "my-demo")
+    assert len(writes(cluster)) == 1
+
+
+def test_a_promote_after_the_cooldown_is_still_refused_while_unpausing(
+        rollouts_cli: Run, cluster: Any, settings: Any) -> None:
+    settings.ROLLOUTS_ACTION_COOLDOWN = 0.0
+    seed(cluster, paused_at_step_1())
+    rollouts_cli("promote", "rollouts-demo", "-n", "my-demo")
     with pytest.raises(CommandError, match="already being promoted"):
         rollouts_cli("promote", "rollouts-demo", "-n", "my-demo")
     assert len(writes(cluster)) == 1

@@ -13,13 +13,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,24 +23,17 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from simcluster.cluster import SimCluster
 from tests.e2e.support import EXPECT_TIMEOUT, SPEED
+from tests.servers import Dashboard
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-START_TIMEOUT = 60.0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.e2e)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -57,64 +43,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimCluster]:
     sim.kubeconfig = sim.write_kubeconfig(tmp_path_factory.mktemp("cluster") / "kubeconfig")
     yield sim
     sim.stop()
-
-
-class Dashboard:
-    """daphne serving the real app, restartable on the same port."""
-
-    def __init__(self, kubeconfig: Path, state_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.state_dir = state_dir
-        self.log_path = state_dir / "daphne.log"
-        self.env = {
-            **os.environ,
-            "KUBECONFIG": str(kubeconfig),
-            "DATABASE_PATH": str(state_dir / "dashboard.sqlite3"),
-            "DASHBOARD_STATE_DIR": str(state_dir),
-            "ROLLOUTS_WATCHER": "embedded",
-            "ROLLOUTS_WATCH_INACTIVITY": "15",
-            "LOG_LEVEL": "WARNING",
-            "DEBUG": "false",
-        }
-        self.env.pop("KUBE_CONTEXT", None)
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def migrate(self) -> None:
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT,
-                       env=self.env, check=True, capture_output=True, timeout=120)
-
-    def start(self) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "dashboard.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited early; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"daphne did not answer within {START_TIMEOUT:.0f}s")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
 
 
 @pytest.fixture(scope="session")
