@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
+    "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
     "channels",
@@ -44,6 +45,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in ("UserAttributeSimilarityValidator", "MinimumLengthValidator",
+                 "CommonPasswordValidator", "NumericPasswordValidator")
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -132,6 +139,8 @@ ROLLOUTS_WATCH_INACTIVITY = env_float("ROLLOUTS_WATCH_INACTIVITY", 90.0, minimum
 ROLLOUTS_BATCH_SECONDS = env_float("ROLLOUTS_BATCH_SECONDS", 0.15, minimum=0.0)
 ROLLOUTS_PROMOTE_FULL_WAIT = env_float("ROLLOUTS_PROMOTE_FULL_WAIT", 10.0, minimum=0.0)
 ROLLOUTS_REQUEST_TIMEOUT = env_float("ROLLOUTS_REQUEST_TIMEOUT", 15.0, minimum=0.1)
+# Grants and custom roles from a file (Argo CD's policy CSV); re-read when it changes.
+ROLLOUTS_POLICY_FILE = env_str("ROLLOUTS_POLICY_FILE", "")
 # How long an action keeps its rollout's turn after writing, waiting for the controller to react.
 ROLLOUTS_ACTION_SETTLE_SECONDS = env_float("ROLLOUTS_ACTION_SETTLE_SECONDS", 3.0, minimum=0.0)
 # How long after an action another one on the same rollout needs an `expect` to be accepted.

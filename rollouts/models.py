@@ -184,6 +184,43 @@ class ActionSlot(models.Model):
         return f"{self.cluster}/{self.namespace}/{self.name} #{self.epoch}"
 
 
+class AccessGrant(models.Model):
+    """A role given to a user or a group in a scope (cluster and namespace, names or globs)."""
+
+    role = models.CharField(max_length=150)
+    subject_kind = models.CharField(max_length=8)  # user or group
+    subject = models.CharField(max_length=150)
+    cluster = models.CharField(max_length=253, default="*")
+    namespace = models.CharField(max_length=253, default="*")
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["role", "subject_kind", "subject", "cluster", "namespace"],
+            name="access_grant_key")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_kind}:{self.subject} {self.role} {self.cluster}/{self.namespace}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for automation: only its SHA-256 is kept, it is shown once at creation."""
+
+    name = models.CharField(max_length=150, unique=True)
+    role = models.CharField(max_length=150)
+    cluster = models.CharField(max_length=253, default="*")
+    namespaces = models.JSONField(default=list)  # globs; empty means every namespace
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=150, blank=True)
+    expires_at = models.DateTimeField(null=True)
+    last_used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"token {self.name} ({self.role})"
+
+
 class ClusterStatus(models.Model):
     """The watcher's view of its connection, readable by every process (indicator, API 503s)."""
 
