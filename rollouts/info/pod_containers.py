@@ -3,6 +3,8 @@ the kubelet wrote (reason, message, exit code, how the previous run ended)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rollouts.info.access import Obj, as_dict, as_int, as_str, dicts
 from rollouts.info.model import ContainerStateInfo
 
@@ -12,11 +14,11 @@ def _spec_images(pod: Obj, key: str) -> dict[str, str]:
             for c in dicts(as_dict(pod.get("spec")).get(key))}
 
 
-def _state(status: Obj, image: str, init: bool) -> ContainerStateInfo | None:
+def _state(status: Obj, init: bool) -> ContainerStateInfo | None:
     state = as_dict(status.get("state"))
     waiting, terminated = state.get("waiting"), state.get("terminated")
     last = as_dict(as_dict(status.get("lastState")).get("terminated"))
-    common = {"name": as_str(status.get("name")), "image": as_str(status.get("image")) or image,
+    common = {"name": as_str(status.get("name")), "image": as_str(status.get("image")),
               "init": init, "restarts": as_int(status.get("restartCount")) or 0,
               "last_reason": as_str(last.get("reason")),
               "last_exit_code": as_int(last.get("exitCode")) if last else None}
@@ -40,9 +42,11 @@ def container_states(pod: Obj) -> tuple[ContainerStateInfo, ...]:
     status = as_dict(pod.get("status"))
     found = []
     for key, init in (("initContainerStatuses", True), ("containerStatuses", False)):
-        images = _spec_images(pod, "initContainers" if init else "containers")
         for container in dicts(status.get(key)):
-            image = images.get(as_str(container.get("name")), "")
-            if (state := _state(container, image, init)) is not None:
+            state = _state(container, init)
+            if state is not None and not state.image:  # the spec's, read only when needed
+                spec = _spec_images(pod, "initContainers" if init else "containers")
+                state = replace(state, image=spec.get(state.name, ""))
+            if state is not None:
                 found.append(state)
     return tuple(found)
