@@ -112,9 +112,8 @@ def test_it_refuses_replicasets_and_deployments_in_their_own_words(sim, api):
 
 
 def test_it_refuses_a_rollout_with_422_invalid_naming_the_field_like_the_crd_schema(sim, custom):
-    create = lambda: custom.create_namespaced_custom_object(  # noqa: E731
-        "argoproj.io", "v1alpha1", NAMESPACE, "rollouts", _rollout("invalid"))
-    body = _refused(create, 422)
+    body = _refused(lambda: custom.create_namespaced_custom_object(
+        "argoproj.io", "v1alpha1", NAMESPACE, "rollouts", _rollout("invalid")), 422)
     field = "spec.template.spec.containers[0].resources.limits.memory"
     detail = f"Invalid value: \"invalid\": {field} in body should match '{CRD_PATTERN}'"
     assert body["reason"] == "Invalid"
