@@ -11,6 +11,7 @@ from aiohttp import web
 from simcluster.encoding import encode
 from simcluster.errors import ApiError, invalid, not_found
 from simcluster.patching import PATCH_TYPES, check_patch_type, media_type
+from simcluster.quantities import admit
 from simcluster.routing import Target
 from simcluster.selectors import combine, field_predicate, label_predicate
 from simcluster.server_watch import WatchStream
@@ -151,7 +152,7 @@ async def create(server: SimServer, request: web.Request, target: Target) -> web
         if target.rtype.has_status:
             obj = {k: v for k, v in obj.items() if k != "status"}  # create ignores status
     created = server.store.create(target.rtype.key, obj, namespace=target.namespace,
-                                  dry_run=dry_run(request))
+                                  dry_run=dry_run(request), admit=admit)
     return json_response(encode(_served(created, target)), status=201)
 
 
@@ -179,7 +180,7 @@ def _check_identity(obj: Any, target: Target) -> dict[str, Any]:
 async def replace(server: SimServer, request: web.Request, target: Target) -> web.Response:
     obj = _check_identity(await read_body(request), target)
     replaced = server.store.replace(target.rtype.key, obj, subresource=target.subresource,
-                                    dry_run=dry_run(request))
+                                    dry_run=dry_run(request), admit=admit)
     return json_response(encode(_served(replaced, target)))
 
 
@@ -189,7 +190,7 @@ async def patch(server: SimServer, request: web.Request, target: Target) -> web.
     body = await read_body(request)
     patched = server.store.patch(target.rtype.key, target.namespace, target.name or "", body,
                                  content_type or "", subresource=target.subresource,
-                                 dry_run=dry_run(request))
+                                 dry_run=dry_run(request), admit=admit)
     return json_response(encode(_served(patched, target)))
 
 

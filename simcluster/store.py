@@ -30,6 +30,9 @@ __all__ = ["ApiError", "Event", "Store"]
 
 FIRST_RESOURCE_VERSION = 100  # like a real etcd, the counter does not start at zero
 ObjectKey = tuple[str, str]  # (namespace or "", name)
+# A check the HTTP write path runs on the object about to be stored: raising ApiError refuses
+# it. The store's own callers (seeds, controllers, tests) pass none.
+Admit = Callable[[ResourceType, Any], None]
 
 
 class Store:
@@ -107,7 +110,7 @@ class Store:
 
     # --- writes ------------------------------------------------------------------------------
     def create(self, plural: str, obj: dict[str, Any], *, namespace: str | None = None,
-               dry_run: bool = False) -> dict[str, Any]:
+               dry_run: bool = False, admit: Admit | None = None) -> dict[str, Any]:
         rtype = resource(plural)
         meta = objects.check_shape(rtype, obj)
         namespace = self._create_namespace(rtype, meta, namespace)
@@ -117,15 +120,19 @@ class Store:
             name = self._create_name(rtype, meta, namespace)
             new = objects.new_object(rtype, obj, namespace, name, rv=self._rv + 1,
                                      now=format_timestamp(self._clock()))
+            if admit is not None:
+                admit(rtype, new)
             if not dry_run:
                 self._commit(rtype, "ADDED", new, None)
         self._subscribers.deliver()
         return objects.clone(new)
 
     def replace(self, plural: str, obj: dict[str, Any], *, subresource: str | None = None,
-                dry_run: bool = False) -> dict[str, Any]:
+                dry_run: bool = False, admit: Admit | None = None) -> dict[str, Any]:
         rtype = resource(plural)
         meta = objects.check_shape(rtype, obj)
+        if admit is not None:
+            admit(rtype, obj)
         name = meta.get("name") or ""
         if not name:
             raise invalid(rtype.kind, "", "metadata.name: Required value: name is required")
@@ -140,13 +147,15 @@ class Store:
 
     def patch(self, plural: str, namespace: str | None, name: str, body: Any,
               content_type: str, *, subresource: str | None = None,
-              dry_run: bool = False) -> dict[str, Any]:
+              dry_run: bool = False, admit: Admit | None = None) -> dict[str, Any]:
         rtype = resource(plural)
         body = objects.clone(body)
         with self._lock:
             old = self._existing(rtype, namespace, name, subresource)
             patched = apply_patch(old, body, content_type, strategic_allowed=rtype.builtin)
             sent_rv = objects.check_shape(rtype, patched, old).get("resourceVersion")
+            if admit is not None:
+                admit(rtype, patched)
             if sent_rv and sent_rv != old["metadata"]["resourceVersion"]:
                 raise conflict(rtype.group, rtype.plural, name)
             result = self._update(rtype, old, patched, subresource, dry_run)

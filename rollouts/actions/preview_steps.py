@@ -147,6 +147,30 @@ def _is_pause_step(info: Info, index: int) -> bool:
                for s in _steps(info))
 
 
+def _canary_short(info: Info) -> bool:
+    """The canary ReplicaSet has fewer available pods than it wants."""
+    for rs in info.get("replicasets") or []:
+        if isinstance(rs, dict) and rs.get("canary") is True:
+            wanted = _int(rs.get("desired"), _int(rs.get("replicas")))
+            return _int(rs.get("available")) < wanted
+    return False
+
+
+def skip_while_unavailable(info: Info) -> str:
+    """When the controller waits at a step for canary pods, what promoting skips ("" if it
+    does not): the step stays unfinished but the pods are still missing afterwards."""
+    index = _int(info.get("step_index"))
+    if (info.get("strategy") != "Canary" or pause_reasons(info)
+            or index >= _int(info.get("step_count"))):
+        return ""
+    stuck = str(info.get("stuck") or "")
+    if not stuck and not _canary_short(info):
+        return ""
+    why = f" ({stuck})" if stuck else ""
+    return (f"Promoting skips {_step_text(info, index)} while its pods are not "
+            f"available{why}.")
+
+
 def _promote_bluegreen(info: Info) -> tuple[str, list[str]]:
     revision = _current_revision(info)
     return (f"preview revision {revision} becomes active",
@@ -170,6 +194,8 @@ def promote(info: Info, *, resume: bool = False) -> Preview:
         summary, lines = "nothing left to promote", ["Every step is done already."]
     else:
         summary, lines = _promote_canary(info)
+        if skipping := skip_while_unavailable(info):
+            notes.append(skipping)
     if manually_paused(info):
         lines.insert(0, "Clears spec.paused (the manual pause).")
         if not pause_reasons(info) and info.get("strategy") == "Canary":

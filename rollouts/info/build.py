@@ -41,6 +41,7 @@ from rollouts.info.problems import rollout_errors
 from rollouts.info.replicasets import build_replicasets
 from rollouts.info.status import needs_attention, rollout_icon, rollout_phase
 from rollouts.info.steps import build_steps, canary_spec, canary_steps, raw_step_index
+from rollouts.info.stuck import stuck_cause
 from rollouts.info.traffic import DEFAULT_CONVERGENCE_GRACE, build_traffic
 from rollouts.info.validate import child_problems, rollout_problems
 from rollouts.info.weights import actual_weight, max_weight, set_weight, traffic_routing
@@ -202,6 +203,7 @@ def build_rollout_info(
         errors=rollout_errors(rollout, replicasets, experiments, runs),
         warnings=_warnings(objs),
         traffic=build_traffic(rollout, objs, replicasets, now, convergence_grace),
+        stuck=stuck_cause(replicasets),
         **_identity(rollout),  # type: ignore[arg-type]
         **_control_state(rollout),  # type: ignore[arg-type]
         **_step_fields(rollout, replicasets),  # type: ignore[arg-type]

@@ -27,6 +27,22 @@ class ImageInfo(Model):
 
 
 @dataclass(frozen=True)
+class ContainerStateInfo(Model):
+    """A container of a pod that is not simply running: why it waits or how it ended."""
+
+    name: str
+    image: str
+    init: bool
+    state: str  # waiting / terminated / running (running again after a termination)
+    reason: str  # ErrImagePull, ImagePullBackOff, CrashLoopBackOff, Error, PodInitializing, ...
+    message: str = ""
+    exit_code: int | None = None  # of a terminated state
+    restarts: int = 0
+    last_reason: str = ""  # lastState.terminated: how the previous run ended
+    last_exit_code: int | None = None
+
+
+@dataclass(frozen=True)
 class PodInfo(Model):
     name: str
     namespace: str
@@ -40,6 +56,8 @@ class PodInfo(Model):
     total_containers: int
     restarts: int
     terminating: bool
+    # Containers waiting or terminated (not the completed init containers), init ones first.
+    container_states: tuple[ContainerStateInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +275,9 @@ class RolloutInfo(Model):
     errors: tuple[str, ...]
     warnings: tuple[str, ...]  # input problems we degraded around (malformed fields, ...)
     traffic: TrafficInfo
+    # Why pods of a ReplicaSet the rollout needs are not available, in words ("" when none is
+    # failing): "canary not available: 1 pod ImagePullBackOff (app: repo/app:bad)".
+    stuck: str = ""
 
     @property
     def current_step(self) -> StepInfo | None:

@@ -19,6 +19,7 @@ from rollouts.info.access import (
     uid_of,
 )
 from rollouts.info.model import PodInfo
+from rollouts.info.pod_containers import container_states
 from rollouts.info.status import ICON_BAD, ICON_OK, ICON_PROGRESSING, ICON_UNKNOWN, ICON_WARNING
 
 _NODE_LOST = "NodeLost"
@@ -142,6 +143,7 @@ def pod_info(pod: Obj) -> PodInfo:
         total_containers=total,
         restarts=restarts,
         terminating=deleting,
+        container_states=container_states(pod),
     )
 
 

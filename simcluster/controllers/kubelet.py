@@ -1,13 +1,16 @@
 """A simulated scheduler + kubelet: a pod's status is a pure function of its age.
 
 Timeline from creationTimestamp (simulated seconds, ControllerOptions):
-  schedule_delay            -> PodScheduled, nodeName/hostIP, startTime, ContainerCreating
-  + start_delay             -> Running, podIP, containers started (init containers Completed)
+  schedule_delay            -> PodScheduled, nodeName/hostIP, startTime; init containers run
+                               (Pending, PodInitializing; kubectl prints Init:0/1)
+  + start_delay             -> init containers Completed, podIP, containers started (Running)
   + ready_delay             -> containers ready, ContainersReady/Ready
-An image whose tag is in ``pull_error_tags`` stays Pending in ErrImagePull -> ImagePullBackOff;
-one in ``crash_tags`` runs for a second, exits 1 and restarts with back-off 10s, 20s, ... 5m
-(CrashLoopBackOff, growing restartCount). Deriving everything from the age keeps the kubelet
-correct across clock jumps (SimClock.advance) and restarts of the manager.
+As on a real node, init containers run first whatever the app image: an image whose tag is in
+``pull_error_tags`` then waits in ErrImagePull, then ImagePullBackOff, cycling with a back-off of
+10s doubling to 5m (the pod stays Pending, its other containers run); one in ``crash_tags`` runs
+for a second, exits 1 and restarts with the same back-off (CrashLoopBackOff, growing
+restartCount, lastState.terminated). Deriving everything from the age keeps the kubelet correct
+across clock jumps (SimClock.advance) and restarts of the manager.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from .objects import as_dict, as_list, dig, format_time, name_of, parse_time, ui
 from .options import ControllerOptions
 
 CRASH_RUN_SECONDS = 1.0
-PULL_ERROR_SECONDS = 2.0
+PULL_ERROR_SECONDS = 2.0  # how long a failed pull shows ErrImagePull before the back-off
+BACKOFF_FIRST, BACKOFF_CAP = 10.0, 300.0  # the kubelet's image and crash back-off
 
 
 class PodClock:
@@ -65,17 +69,24 @@ def simulate(pod: dict, now: datetime,
                    "startTime": clock.at(clock.scheduled)})
     containers = [c for c in as_list(spec.get("containers")) if isinstance(c, dict)]
     inits = [c for c in as_list(spec.get("initContainers")) if isinstance(c, dict)]
-    pulls_fail = any(options.pull_fails(str(c.get("image", ""))) for c in containers)
-    sandbox = clock.reached(clock.started) and not pulls_fail
+    sandbox = clock.reached(clock.started)
     if sandbox:
         pod_ip = _pod_ip(pod, node, options)
-        status.update({"podIP": pod_ip, "podIPs": [{"ip": pod_ip}], "phase": "Running"})
+        status.update({"podIP": pod_ip, "podIPs": [{"ip": pod_ip}], "phase": _phase(
+            [options.pull_fails(str(c.get("image", ""))) for c in containers])})
     if inits:
         status["initContainerStatuses"] = [_init_status(pod, c, clock, sandbox) for c in inits]
     statuses = [_container_status(pod, c, clock, options, sandbox) for c in containers]
     status["containerStatuses"] = statuses
-    status["conditions"] = _conditions(clock, statuses, bool(inits), sandbox)
+    status["conditions"] = _conditions(clock, statuses, [str(c.get("name", "")) for c in inits],
+                                       sandbox)
     return status, node, clock.seconds_to_next()
+
+
+def _phase(pulls_fail: list[bool]) -> str:
+    """The kubelet's getPhase: a container that never started (waiting, no last termination)
+    keeps the pod Pending; a crash-looping one has terminated before, so the pod is Running."""
+    return "Pending" if any(pulls_fail) else "Running"
 
 
 def _container_status(pod: dict, container: dict, clock: PodClock, options: ControllerOptions,
@@ -83,16 +94,12 @@ def _container_status(pod: dict, container: dict, clock: PodClock, options: Cont
     image = str(container.get("image", ""))
     base = {"name": str(container.get("name", "")), "image": image, "imageID": "",
             "ready": False, "restartCount": 0, "started": False, "lastState": {}}
-    if options.pull_fails(image):
-        failing = not clock.reached(clock.scheduled + PULL_ERROR_SECONDS)
-        reason = "ErrImagePull" if failing else "ImagePullBackOff"
-        message = (f'failed to pull and unpack image "{_qualified(image)}": not found'
-                   if failing else f'Back-off pulling image "{image}"')
-        return {**base, "state": {"waiting": {"reason": reason, "message": message}}}
     if not sandbox:
         reason = "PodInitializing" if as_list(dig(pod, "spec", "initContainers")) \
             else "ContainerCreating"
         return {**base, "state": {"waiting": {"reason": reason}}}
+    if options.pull_fails(image):
+        return {**base, "state": {"waiting": _pull_waiting(image, clock)}}
     running = {**base, "imageID": _image_id(image), "containerID": _container_id(pod, base, 0),
                "started": True}
     if options.crashes(image):
@@ -102,8 +109,36 @@ def _container_status(pod: dict, container: dict, clock: PodClock, options: Cont
             "state": {"running": {"startedAt": clock.at(clock.started)}}}
 
 
+def _pull_waiting(image: str, clock: PodClock) -> dict:
+    """ErrImagePull for a moment after each failed pull, then ImagePullBackOff until the next."""
+    attempt, backoff = clock.started, BACKOFF_FIRST
+    while True:
+        failed = attempt + PULL_ERROR_SECONDS
+        if not clock.reached(failed):
+            ref = _qualified(image)
+            return {"reason": "ErrImagePull",
+                    "message": f'rpc error: code = NotFound desc = failed to pull and unpack '
+                               f'image "{ref}": failed to resolve reference "{ref}": {ref}: '
+                               "not found"}
+        retry = failed + backoff
+        if not clock.reached(retry):
+            return {"reason": "ImagePullBackOff", "message": f'Back-off pulling image "{image}"'}
+        attempt, backoff = _skip_capped(clock, retry, backoff, PULL_ERROR_SECONDS)
+
+
+def _skip_capped(clock: PodClock, start: float, backoff: float,
+                 run: float) -> tuple[float, float]:
+    """The next cycle's start and back-off; at the cap, whole cycles up to now at once (a pod
+    days old would otherwise walk thousands of them on every sync)."""
+    backoff = min(backoff * 2, BACKOFF_CAP)
+    if backoff < BACKOFF_CAP:
+        return start, backoff
+    cycles = int(max(0.0, clock.age - start) // (run + BACKOFF_CAP))
+    return start + max(0, cycles - 1) * (run + BACKOFF_CAP), backoff
+
+
 def _crash_status(pod: dict, running: dict, clock: PodClock) -> dict:
-    start, restarts, backoff = clock.started, 0, 10.0
+    start, restarts, backoff = clock.started, 0, BACKOFF_FIRST
     while True:
         crashed = start + CRASH_RUN_SECONDS
         last = {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": clock.at(start),
@@ -121,7 +156,9 @@ def _crash_status(pod: dict, running: dict, clock: PodClock) -> dict:
             return {**running, "started": False, "restartCount": restarts + 1, "lastState": last,
                     "state": {"waiting": {"reason": "CrashLoopBackOff", "message": message}}}
         running = {**running, "lastState": last}
-        start, restarts, backoff = restart_at, restarts + 1, min(backoff * 2, 300.0)
+        next_start, backoff = _skip_capped(clock, restart_at, backoff, CRASH_RUN_SECONDS)
+        restarts += 1 + round((next_start - restart_at) / (CRASH_RUN_SECONDS + BACKOFF_CAP))
+        start = next_start
 
 
 def _init_status(pod: dict, container: dict, clock: PodClock, sandbox: bool) -> dict:
@@ -129,7 +166,10 @@ def _init_status(pod: dict, container: dict, clock: PodClock, sandbox: bool) -> 
             "imageID": "", "ready": False, "restartCount": 0, "started": False,
             "lastState": {}, "state": {"waiting": {"reason": "PodInitializing"}}}
     if not sandbox:
-        return base
+        # Scheduled: the init container runs (its image is the mesh's, always pullable).
+        return {**base, "imageID": _image_id(str(base["image"])), "started": True,
+                "containerID": _container_id(pod, base, 0),
+                "state": {"running": {"startedAt": clock.at(clock.scheduled)}}}
     finished = clock.at(clock.started)
     return {**base, "imageID": _image_id(str(base["image"])), "ready": True,
             "containerID": _container_id(pod, base, 0),
@@ -138,7 +178,8 @@ def _init_status(pod: dict, container: dict, clock: PodClock, sandbox: bool) -> 
                                      "finishedAt": finished}}}
 
 
-def _conditions(clock: PodClock, statuses: list[dict], has_init: bool, sandbox: bool) -> list:
+def _conditions(clock: PodClock, statuses: list[dict], inits: list[str], sandbox: bool) -> list:
+    has_init = bool(inits)
     unready = [s["name"] for s in statuses if not s["ready"]]
     all_ready = sandbox and not unready
     ready_since = clock.ready if all_ready else clock.started
@@ -153,7 +194,7 @@ def _conditions(clock: PodClock, statuses: list[dict], has_init: bool, sandbox: 
 
     init_extra = {} if sandbox or not has_init else {
         "reason": "ContainersNotInitialized",
-        "message": "containers with incomplete status: [istio-init]"}
+        "message": f"containers with incomplete status: [{' '.join(inits)}]"}
     return [
         cond("PodReadyToStartContainers", sandbox, clock.started if sandbox else clock.scheduled),
         cond("Initialized", sandbox or not has_init,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.simcluster.ctrl_support import (
@@ -41,7 +43,14 @@ def test_a_bad_image_stays_in_image_pull_back_off_and_the_rollout_times_out(kube
         what="the update to start")
     pod = wait_for(lambda: [p for p in kube.pods(NS, f"app-{new_hash}")
                             if waiting_reason(p) == "ImagePullBackOff"], what="ImagePullBackOff")[0]
-    assert pod.status.phase == "Pending"
+    assert pod.status.phase == "Pending" and pod.status.pod_ip
+    assert pod.status.container_statuses[0].state.waiting.message == (
+        'Back-off pulling image "argoproj/rollouts-demo:bad"')
+    ready = next(c for c in pod.status.conditions if c.type == "Ready")
+    assert (ready.status, ready.reason) == ("False", "ContainersNotReady")
+    kube.cluster.advance(10)  # the first back-off is over: the kubelet pulls again
+    wait_for(lambda: waiting_reason(kube.core.read_namespaced_pod(pod.metadata.name, NS))
+             == "ErrImagePull", what="the next pull attempt")
     kube.cluster.advance(61)
     status = wait_phase(kube, NS, "app", "Degraded")
     assert status["message"] == (f'ProgressDeadlineExceeded: ReplicaSet "app-{new_hash}" has '
@@ -60,7 +69,12 @@ def test_a_crashing_image_loops_in_crash_loop_back_off_with_growing_restarts(kub
     pod = wait_for(crashing, what="CrashLoopBackOff")
     first = pod.status.container_statuses[0].restart_count
     assert first >= 1 and pod.status.phase == "Running"
-    assert pod.status.container_statuses[0].last_state.terminated.reason == "Error"
+    last = pod.status.container_statuses[0].last_state.terminated
+    assert (last.reason, last.exit_code) == ("Error", 1)
+    assert (last.finished_at - last.started_at).total_seconds() == 1
+    assert re.fullmatch(rf"back-off \d+s restarting failed container=app "
+                        rf"pod={pod.metadata.name}_{NS}\({pod.metadata.uid}\)",
+                        pod.status.container_statuses[0].state.waiting.message)
     kube.cluster.advance(40)
     wait_for(lambda: kube.core.read_namespaced_pod(pod.metadata.name, NS).status
              .container_statuses[0].restart_count > first, what="more restarts")
