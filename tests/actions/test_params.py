@@ -38,7 +38,7 @@ def test_undo_takes_revision_as_an_alias() -> None:
         ("undo", {"revision": True}, "'to_revision' must be a revision number"),
         ("undo", {"revision": "2"}, "'to_revision' must be a revision number"),
         ("set_image", {"container": "web"}, "'image' is required"),
-        ("set_image", {"container": "web", "image": "a b"}, "'image' must be a non-empty"),
+        ("set_image", {"container": "web", "image": "a b"}, "invalid image 'a b'.*cannot contain ' '"),
         ("set_image", {"container": "", "image": "x:1"}, "'container' must be a non-empty"),
         ("abort", {"full": True}, r"unknown parameter 'full' \(allowed: none\)"),
         ("restart", {"in": "soon"}, "'in' must be a duration"),
