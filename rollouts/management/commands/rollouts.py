@@ -38,8 +38,10 @@ class Command(BaseCommand):
             gateway = get_gateway()
             # Checked here, before any request: a name like `..` would change the URL's meaning.
             namespace = check_namespace(options.get("namespace") or gateway.default_namespace)
-            if options.get("name") is not None:
-                check_name(options["name"])
+            # Every name before the first is acted on: `abort good ../bad` sends nothing.
+            for name in [options.get("name"), *(options.get("names") or ())]:
+                if name is not None:
+                    check_name(name)
             handler = getattr(self, f"_{options['command']}")
             handler(gateway, namespace, options)
         except ClusterError as exc:
