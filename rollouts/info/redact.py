@@ -10,7 +10,7 @@ field path) say where a value lives, not what it is, and stay visible.
 object) carries a whole copy of the object, env included: it is redacted the same way.
 
 Copy on write: objects with nothing to hide come back as they are, so the mirror pays a walk,
-not a copy, for them. `status` is skipped: no status carries env.
+not a copy, for them. Fields that never carry env (`status`, `managedFields`, …) are skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from rollouts.info.model import EnvVarInfo
 HIDDEN = "valueHidden"  # set instead of `value` on a redacted env entry
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 UNREADABLE = "(hidden: not readable as JSON, and it may hold env values)"
+# Fields never holding an env value, not walked: status, and managedFields (field names only).
+_NO_ENV = frozenset({"status", "managedFields", "labels", "ownerReferences"})
 
 
 # valueFrom source → (label, the fields naming it)
@@ -83,7 +85,7 @@ def _field(key: str, value: Any) -> Any:
         return _env(value)
     if key == "annotations" and isinstance(value, dict):
         return redact_annotations(value)
-    if key == "status":
+    if key in _NO_ENV:
         return value
     return redact(value)
 
