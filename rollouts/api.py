@@ -16,13 +16,14 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django import db
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from rollouts.actions import expect_from_info, run_action
 from rollouts.actions.records import record_to_dict
-from rollouts.keys import RolloutKey
+from rollouts.keys import InvalidName, RolloutKey, check_namespace, shown
 from rollouts.models import ActionRecord, ClusterStatus, Rollout, RolloutEvent
 from rollouts.search import SelectorError, parse_search, parse_selector, search_matches
 from rollouts.search import selector_matches as labels_match
@@ -34,6 +35,15 @@ DEFAULT_LIMIT, MAX_LIMIT = 200, 1000
 def error(code: int, reason: str, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "reason": reason, "message": message}, **extra},
                         status=code)
+
+
+def _invalid_key(namespace: str, name: str) -> JsonResponse | None:
+    """The 422 for a namespace or name no rollout can have (so nothing is looked up or sent)."""
+    try:
+        RolloutKey(_cluster(), namespace, name).check()
+    except InvalidName as exc:
+        return error(422, "Invalid", str(exc))
+    return None
 
 
 def _cluster() -> str:
@@ -97,6 +107,11 @@ def rollouts(request: HttpRequest) -> JsonResponse:
     rows = (Rollout.objects.filter(cluster=_cluster()).defer("raw", "info")
             .order_by("namespace", "name"))
     namespaces = [ns.strip() for ns in query.get("namespace", "").split(",") if ns.strip()]
+    try:
+        for namespace in namespaces:
+            check_namespace(namespace)
+    except InvalidName as exc:
+        return error(422, "Invalid", str(exc))
     if namespaces:
         rows = rows.filter(namespace__in=namespaces)
     if statuses:
@@ -127,6 +142,8 @@ def _not_found(namespace: str, name: str) -> JsonResponse:
 
 @require_GET
 def rollout(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
+    if invalid := _invalid_key(namespace, name):
+        return invalid
     row = _find(namespace, name)
     if row is None:
         return _not_found(namespace, name)
@@ -139,14 +156,18 @@ def _limit(request: HttpRequest) -> int:
     text = request.GET.get("limit", "")
     if not text:
         return DEFAULT_LIMIT
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise ValueError(f"limit must be a number from 1 to {MAX_LIMIT}, not {text!r}")
+    # isascii: "²".isdigit() is true; the length keeps int() off 5,000-digit strings.
+    if (not text.isascii() or not text.isdigit() or len(text) > 4
+            or not 1 <= int(text) <= MAX_LIMIT):
+        raise ValueError(f"limit must be a number from 1 to {MAX_LIMIT}, not {shown(text)}")
     return int(text)
 
 
 def _newest(request: HttpRequest, model: type[RolloutEvent] | type[ActionRecord],
             namespace: str, name: str) -> list[Any] | JsonResponse:
     """A rollout's newest `limit` rows of `model`, or the error to answer with."""
+    if invalid := _invalid_key(namespace, name):
+        return invalid
     try:
         limit = _limit(request)
     except ValueError as exc:
@@ -191,6 +212,29 @@ def _run_in_worker(key: RolloutKey, action: str, body: dict[str, Any], expect: A
         db.connection.close()  # a worker thread's connection would otherwise linger
 
 
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any] | JsonResponse:
+    """The body as a JSON object, or the 4xx saying why it is not one."""
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error(413, "RequestEntityTooLarge", f"the body is over {limit} bytes")
+    try:
+        # NaN and Infinity are Python's extensions, not JSON; no parameter could use them.
+        body = json.loads(raw or b"{}", parse_constant=_reject_constant)
+    except RecursionError:
+        return error(422, "Invalid", "the body is not valid JSON: nested too deeply")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return error(422, "Invalid", f"the body is not valid JSON: {exc}")
+    if not isinstance(body, dict):
+        return error(422, "Invalid", "the body must be a JSON object")
+    return body
+
+
 @csrf_exempt
 @require_POST
 async def action(request: HttpRequest, namespace: str, name: str, action: str) -> JsonResponse:
@@ -199,15 +243,14 @@ async def action(request: HttpRequest, namespace: str, name: str, action: str) -
     Async so that a slow action (a promote-full waiting for the controller, an unreachable
     cluster) runs on its own worker thread instead of holding up every other sync view.
     """
+    if invalid := _invalid_key(namespace, name):
+        return invalid
     if request.content_type != "application/json":
         return error(415, "UnsupportedMediaType",
                      "send the parameters as JSON with Content-Type: application/json")
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return error(422, "Invalid", f"the body is not valid JSON: {exc}")
-    if not isinstance(body, dict):
-        return error(422, "Invalid", "the body must be a JSON object")
+    body = _json_body(request)
+    if isinstance(body, JsonResponse):
+        return body
     expect = body.pop("expect", None)
     key = RolloutKey(_cluster(), namespace, name)
     result = await sync_to_async(_run_in_worker, thread_sensitive=False)(key, action, body, expect)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -20,7 +19,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 
-from rollouts.keys import RolloutKey
+from rollouts.keys import InvalidName, RolloutKey, is_namespace
 from rollouts.live import snapshots
 from rollouts.live.audience import PRESENCE_REFRESH, mark_present
 from rollouts.live.messages import chunked, rows_frames, snapshot_frames
@@ -29,7 +28,6 @@ from rollouts.publish import cluster_group, namespace_group, rollout_group, stat
 log = logging.getLogger(__name__)
 
 MAX_NAMESPACES = 50
-_NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
 def requested_namespaces(query_string: bytes) -> list[str] | None:
@@ -44,7 +42,7 @@ def requested_namespaces(query_string: bytes) -> list[str] | None:
     asked = [name for name in asked if name]
     if not asked:
         return None
-    valid = [name for name in dict.fromkeys(asked) if _NAMESPACE.match(name)]
+    valid = [name for name in dict.fromkeys(asked) if is_namespace(name)]
     return valid[:MAX_NAMESPACES]
 
 
@@ -128,6 +126,12 @@ class DetailConsumer(LiveConsumer):
     async def connect(self) -> None:
         kwargs = self.scope["url_route"]["kwargs"]
         self.key = RolloutKey(settings.ROLLOUTS_CLUSTER_NAME, kwargs["namespace"], kwargs["name"])
+        try:
+            self.key.check()
+        except InvalidName:
+            # No page exists for it (the detail view answers 404): refuse the handshake.
+            await self.close()
+            return
         await self.join([status_group(self.key.cluster), rollout_group(self.key)])
         await self.accept()
         parts, status = await database_sync_to_async(self._snapshot)()

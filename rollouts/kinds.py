@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rollouts.errors import ClusterError, error_for_status
+from rollouts.keys import check_name, check_namespace
 
 ISTIO_GROUP = "networking.istio.io"
 ARGO_GROUP = "argoproj.io"
@@ -77,12 +78,21 @@ def kind_info(kind: str) -> KindInfo:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}") from None
 
 
+SUBRESOURCES = ("status", "scale")
+
+
 def collection_path(info: KindInfo, version: str, namespace: str | None) -> str:
+    """Refuses (InvalidName) a namespace that could make the path mean something else."""
+    if namespace:
+        check_namespace(namespace)
     base = f"/apis/{info.group}/{version}" if info.group else f"/api/{version}"
     return f"{base}/namespaces/{namespace}/{info.plural}" if namespace else f"{base}/{info.plural}"
 
 
 def object_path(info: KindInfo, version: str, ns: str, name: str, sub: str | None = None) -> str:
+    check_name(name, f"{info.kind} name")
+    if sub and sub not in SUBRESOURCES:
+        raise ValueError(f"unknown subresource {sub!r}; expected one of {', '.join(SUBRESOURCES)}")
     path = f"{collection_path(info, version, ns)}/{name}"
     return f"{path}/{sub}" if sub else path
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
+from rollouts.info.redact import redact
 from rollouts.mirror_batch import RolloutRow, WriteSet
 from rollouts.models import (
     AnalysisRun,
@@ -112,7 +113,7 @@ def _row_fields(kind: str, obj: dict, now: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "uid": uid_of(obj)[:64],
         "resource_version": str(meta(obj).get("resourceVersion") or "")[:64],
-        "raw": json.dumps(obj),
+        "raw": json.dumps(redact(obj)),  # env values are never stored (rollouts.info.redact)
         "mirrored_at": now,
     }
     if kind in OWNED_KINDS:

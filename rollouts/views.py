@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from asgiref.sync import sync_to_async
 from django import db
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rollouts import fragments, readmodel
 from rollouts.actions import availability, expect_from_info, run_action
 from rollouts.actions.preview import describe
-from rollouts.keys import RolloutKey
+from rollouts.keys import InvalidName, RolloutKey
 from rollouts.listing import STATUSES, ListQuery, counts, shown_rows
 from rollouts.present import detail_url
 
@@ -42,7 +42,11 @@ UI_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def _key(namespace: str, name: str) -> RolloutKey:
-    return RolloutKey(settings.ROLLOUTS_CLUSTER_NAME, namespace, name)
+    """The key, or a 404: no page exists for a name no rollout can have."""
+    try:
+        return RolloutKey(settings.ROLLOUTS_CLUSTER_NAME, namespace, name).check()
+    except InvalidName as exc:
+        raise Http404(str(exc)) from None
 
 
 def _live_status() -> str:
@@ -115,8 +119,9 @@ def detail(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
 def _int_or_text(value: str | None) -> int | str | None:
     if value is None or value == "":
         return None
-    # isascii: "²".isdigit() is true, yet int("²") fails.
-    return int(value) if value.isascii() and value.isdigit() else value
+    # isascii: "²".isdigit() is true, yet int("²") fails; past 19 digits (int64) it stays text
+    # to be refused, and int() never sees a 5,000-digit string.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else value
 
 
 def _params(action: str, data: Any) -> dict[str, Any]:
@@ -192,13 +197,14 @@ async def act(request: HttpRequest, namespace: str, name: str, action: str) -> H
     worker thread of its own, so it holds up no other request whatever the ASGI server's
     threading. CSRF protection is the middleware's, as for every view.
     """
+    key = _key(namespace, name)
     if action not in UI_ACTIONS:
         html = render_to_string("rollouts/_toast.html", {
             "kind": "bad", "title": "Unknown action", "message": f"no such action: {action}"})
         return HttpResponse(html, status=404)
     form = request.POST
     html, status = await sync_to_async(_act_in_worker, thread_sensitive=False)(
-        _key(namespace, name), action, _params(action, form), _expect(form),
+        key, action, _params(action, form), _expect(form),
         form.get("from") == "detail")
     return HttpResponse(html, status=status)
 

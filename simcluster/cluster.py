@@ -173,6 +173,11 @@ class SimCluster:
     def clear_requests(self) -> None:
         self.server.requests.clear()
         self.server.watch_requests.clear()
+        self.server.reads.clear()
+
+    def read_requests(self) -> list[dict[str, Any]]:
+        """Every read request (method, path, query) as it arrived, oldest first."""
+        return self.server.reads.entries()
 
     def watch_requests(self) -> list[dict[str, Any]]:
         """Every watch request opened (path and query), oldest first."""

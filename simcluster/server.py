@@ -48,6 +48,9 @@ class SimServer:
         self.faults = Faults()
         self.requests = RequestLog()
         self.watch_requests = RequestLog()  # every watch opened: path and query
+        # Every read (GET, HEAD, …, watches included) as it arrives: lets a test show that
+        # nothing at all reached the server, not only that nothing was written.
+        self.reads = RequestLog()
         self.watches: set[WatchStream] = set()
         self.broadcaster: Broadcaster | None = None
         self._runner: web.AppRunner | None = None
@@ -104,7 +107,11 @@ class SimServer:
 
     @web.middleware
     async def _record_writes(self, request: web.Request, handler) -> web.StreamResponse:
-        if request.method not in WRITE_METHODS or request.path.startswith("/_sim/"):
+        if request.path.startswith("/_sim/"):
+            return await handler(request)
+        if request.method not in WRITE_METHODS:
+            self.reads.append({"method": request.method, "path": request.path,
+                               "query": dict(request.query)})
             return await handler(request)
         raw = await request.read()
         response = await handler(request)  # errors are already Status responses here

@@ -59,6 +59,7 @@ async def handle(server: SimServer, request: web.Request, path: str) -> web.Resp
     if action == "requests" and request.method == "DELETE":
         server.requests.clear()
         server.watch_requests.clear()
+        server.reads.clear()
         return json_response({"ok": True})
     if request.method != "POST":
         raise ApiError(405, f"{request.method} /_sim/{action} is not supported",

@@ -1,4 +1,9 @@
-"""The gateway calls one action makes, each logged as it was sent (for the ActionRecord)."""
+"""The gateway calls one action makes, each logged as it was sent (for the ActionRecord).
+
+The log is what the record stores and the API answers with, so it never holds env values: a
+patch is kept with them redacted, a PUT (set image sends the whole object) as a summary of what
+it changes — the containers' images — never as the body.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from rollouts.actions.plans import CONTAINER_LISTS
 from rollouts.errors import ClusterError
 from rollouts.gateway import Gateway
+from rollouts.info.redact import redact
 from rollouts.kinds import PATCH_TYPES, collection_path, kind_info, object_path
 
 
@@ -81,7 +88,7 @@ class ActionCalls:
             "method": "PATCH",
             "path": self._path("rollouts", name, subresource),
             "contentType": PATCH_TYPES[patch_type],
-            "body": copy.deepcopy(body),
+            "body": redact(copy.deepcopy(body)),
         }
         return self._write(entry, lambda: self.gateway.patch(
             "rollouts", self.namespace, name, body, patch_type, subresource
@@ -92,7 +99,7 @@ class ActionCalls:
             "method": "PUT",
             "path": self._path("rollouts", name),
             "contentType": "application/json",
-            "body": copy.deepcopy(obj),
+            "summary": put_summary(obj),
         }
         return self._write(
             entry, lambda: self.gateway.replace("rollouts", self.namespace, name, obj)
@@ -103,3 +110,18 @@ def _resource_version(obj: Any) -> str | None:
     metadata = obj.get("metadata") if isinstance(obj, dict) else None
     rv = metadata.get("resourceVersion") if isinstance(metadata, dict) else None
     return str(rv) if rv else None
+
+
+def put_summary(obj: dict[str, Any]) -> dict[str, Any]:
+    """What a set-image PUT says: the resourceVersion it is guarded by and every image."""
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+    pod_spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
+    images = [
+        {"list": field, "container": str(entry.get("name") or ""),
+         "image": str(entry.get("image") or "")}
+        for field in CONTAINER_LISTS
+        for entry in pod_spec.get(field) or () if isinstance(entry, dict)
+    ]
+    return {"resourceVersion": metadata.get("resourceVersion"), "images": images}

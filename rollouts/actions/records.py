@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError
 
-from rollouts.keys import RolloutKey
+from rollouts.keys import RolloutKey, shown
 from rollouts.models import ActionRecord
 
 if TYPE_CHECKING:
     from rollouts.actions.service import ActionResult
 
 log = logging.getLogger(__name__)
+# Refused parameters are kept as given, up to this size: a 2.5 MB image string would only
+# fill the history (the message already quotes its start).
+PARAMS_MAX = 4096
+
+
+def bounded_params(params: Any) -> dict[str, Any]:
+    if not isinstance(params, dict):
+        return {"raw": shown(params)}
+    try:
+        size = len(json.dumps(params))
+    except (TypeError, ValueError, RecursionError):
+        return {"raw": shown(params)}
+    return params if size <= PARAMS_MAX else {"raw": shown(params), "size": size}
 
 
 def write_record(key: RolloutKey, *, action: str, params: Any, seen: dict[str, Any],
@@ -25,7 +39,7 @@ def write_record(key: RolloutKey, *, action: str, params: Any, seen: dict[str, A
         record = ActionRecord.objects.create(
             cluster=key.cluster, namespace=key.namespace, name=key.name,
             actor=actor[:150], source=source[:16], action=action[:32],
-            params=params if isinstance(params, dict) else {"raw": repr(params)},
+            params=bounded_params(params),
             seen=seen, requests=result.requests, outcome=result.outcome,
             message=result.message, at=at, duration_ms=duration_ms,
         )

@@ -31,7 +31,7 @@ from rollouts.actions.undo import plan_undo, selector_string
 from rollouts.errors import ClusterError, Conflict, Forbidden, NotFound, Unreachable
 from rollouts.gateway import Gateway, get_gateway
 from rollouts.info.durations import parse_duration
-from rollouts.keys import RolloutKey
+from rollouts.keys import InvalidName, RolloutKey
 from rollouts.models import Rollout
 
 PROMOTE_FULL_POLL_SECONDS = 0.2
@@ -66,8 +66,13 @@ def run_action(
 
     `gateway` None means the process's shared one (a configuration problem is then a 503 with a
     record, like any other failure); `expect` may be the raw `{"resourceVersion", "step",
-    "state"}` object a caller sent.
+    "state"}` object a caller sent. A key no rollout can have is refused before anything else,
+    without a record: there is no rollout it could belong to.
     """
+    try:
+        key.check()
+    except InvalidName as exc:
+        return ActionResult(False, "refused", str(exc), 422, [], "Invalid")
     started, at = time.monotonic(), timezone.now()
     calls = ActionCalls(gateway, key.namespace)
     seen: dict[str, Any] = {"expect": expect.to_dict() if isinstance(expect, Expect) else expect}

@@ -38,6 +38,7 @@ from rollouts.info.model import (
 )
 from rollouts.info.objects import ClusterObjects
 from rollouts.info.problems import rollout_errors
+from rollouts.info.redact import env_info, redact_annotations
 from rollouts.info.replicasets import build_replicasets
 from rollouts.info.status import needs_attention, rollout_icon, rollout_phase
 from rollouts.info.steps import build_steps, canary_spec, canary_steps, raw_step_index
@@ -50,7 +51,9 @@ from rollouts.info.weights import actual_weight, max_weight, set_weight, traffic
 def _containers(rollout: Obj, key: str) -> tuple[ContainerInfo, ...]:
     containers = dicts(dig(rollout, "spec", "template", "spec", key))
     return tuple(
-        ContainerInfo(name=as_str(c.get("name")), image=as_str(c.get("image"))) for c in containers
+        ContainerInfo(name=as_str(c.get("name")), image=as_str(c.get("image")),
+                      env=tuple(env_info(e) for e in dicts(c.get("env"))))
+        for c in containers
     )
 
 
@@ -138,7 +141,7 @@ def _identity(rollout: Obj) -> dict[str, object]:
         "resource_version": as_str(meta(rollout).get("resourceVersion")),
         "generation": as_int(meta(rollout).get("generation")),
         "labels": str_map(meta(rollout).get("labels")),
-        "annotations": str_map(meta(rollout).get("annotations")),
+        "annotations": redact_annotations(str_map(meta(rollout).get("annotations"))),
         "created_at": created_at(rollout),
     }
 

@@ -20,6 +20,9 @@ _NS_PER_UNIT = {
 _GO_DURATION = re.compile(r"^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$")
 _GO_COMPONENT = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
+# Go's time.Duration is an int64 of nanoseconds: ParseDuration refuses anything longer (~292y).
+_GO_MAX_NS = 2**63 - 1
+_TEXT_MAX = 64  # no real duration is longer; a 5,000-digit one would only cost time
 UNKNOWN_AGE = "<unknown>"
 
 
@@ -94,6 +97,8 @@ def parse_go_duration(text: str) -> timedelta | None:
     total = Fraction(0)
     for number, unit in _GO_COMPONENT.findall(text):
         total += Fraction(number) * _NS_PER_UNIT[unit]
+    if total > _GO_MAX_NS:
+        return None
     return timedelta(microseconds=sign * int(total / 1_000))
 
 
@@ -102,15 +107,23 @@ def parse_duration(value: object) -> timedelta | None:
     a Go duration string. Returns None when absent or unparsable (upstream then uses -1)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return timedelta(seconds=value)
     if isinstance(value, float) and value.is_integer():
-        return timedelta(seconds=int(value))
-    if not isinstance(value, str):
+        value = int(value)
+    if isinstance(value, int):
+        return _seconds(value)
+    if not isinstance(value, str) or len(value) > _TEXT_MAX:
         return None
     if _INT_TEXT.match(value.strip()):
-        return timedelta(seconds=int(value.strip()))
+        return _seconds(int(value.strip()))
     return parse_go_duration(value)
+
+
+def _seconds(value: int) -> timedelta | None:
+    """None past timedelta's range (~2.7 million years), where timedelta would raise."""
+    try:
+        return timedelta(seconds=value)
+    except OverflowError:
+        return None
 
 
 def duration_text(value: object) -> str:

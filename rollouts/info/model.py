@@ -15,9 +15,18 @@ from rollouts.info.traffic_model import TrafficInfo
 
 
 @dataclass(frozen=True)
+class EnvVarInfo(Model):
+    """An env entry by name and where its value comes from; the value itself is never kept."""
+
+    name: str
+    source: str  # "value hidden", "secret db/password", "configmap …", "field …", "resource …"
+
+
+@dataclass(frozen=True)
 class ContainerInfo(Model):
     name: str
     image: str
+    env: tuple[EnvVarInfo, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def test_a_toast_escapes_an_error_that_quotes_the_input(client: Client, cluster:
     seed(cluster, paused_at_step_1())
     response = client.post(URL + "/actions/set-image", {"container": SCRIPT, "image": "x:y"})
     assert response.status_code == 422
-    assert "unable to find container named &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;" \
+    assert "invalid container name &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27;" \
         in response.text
     for bad in FORBIDDEN:
         assert bad not in response.text

@@ -21,7 +21,7 @@ from rollouts.cli.show import list_text, rollout_text
 from rollouts.cli.watch import watch_rollout
 from rollouts.errors import ClusterError
 from rollouts.gateway import Gateway, get_gateway
-from rollouts.keys import RolloutKey
+from rollouts.keys import RolloutKey, check_name, check_namespace
 from rollouts.kinds import ClusterConfig
 
 CLEAR_SCREEN = "\033[H\033[2J\033[0;0H"
@@ -36,7 +36,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             gateway = get_gateway()
-            namespace = options.get("namespace") or gateway.default_namespace
+            # Checked here, before any request: a name like `..` would change the URL's meaning.
+            namespace = check_namespace(options.get("namespace") or gateway.default_namespace)
+            # Every name before the first is acted on: `abort good ../bad` sends nothing.
+            for name in [options.get("name"), *(options.get("names") or ())]:
+                if name is not None:
+                    check_name(name)
             handler = getattr(self, f"_{options['command']}")
             handler(gateway, namespace, options)
         except ClusterError as exc:
