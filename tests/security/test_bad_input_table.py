@@ -22,7 +22,7 @@ import pytest
 from simcluster.cluster import SimCluster
 from tests.actions.objects import NAME, NAMESPACE, paused_at_step_1
 from tests.actions.support import NAMESPACE_MANIFEST
-from tests.e2e.conftest import Dashboard
+from tests.servers import Dashboard
 
 JSON = "application/json"
 API = "/api/v1/rollouts"
@@ -188,6 +188,8 @@ def daphne(sim: SimCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     server = Dashboard(Path(sim.kubeconfig), tmp_path_factory.mktemp("daphne"))
     # No watcher: then every request simcluster sees is one these cases caused.
     server.env["ROLLOUTS_WATCHER"] = "off"
+    # Controllers are off too: no reaction to wait for after the one good action.
+    server.env["ROLLOUTS_ACTION_SETTLE_SECONDS"] = "0"
     server.migrate()
     server.start()
     yield server
