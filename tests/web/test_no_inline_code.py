@@ -22,12 +22,10 @@ class InlineCode(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[str] = []
-        self.in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         names = dict(attrs)
         if tag == "script" and not names.get("src"):
-            self.in_script = True
             self.found.append("<script> without src")
         if tag == "style":
             self.found.append("<style> element")
