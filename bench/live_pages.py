@@ -100,7 +100,7 @@ async def open_page(browser: Browser, url: str, rows: int) -> Watched:
     watched = Watched(page)
     await page.goto(url)
     await page.wait_for_function(
-        f"document.querySelectorAll('#rollout-list [id^=\"row--\"]').length === {rows}",
+        f"() => document.querySelectorAll('#rollout-list [id^=\"row--\"]').length === {rows}",
         timeout=60_000)
     await align_clock(watched)
     watched.cdp = await context.new_cdp_session(page)

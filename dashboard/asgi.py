@@ -16,8 +16,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from rollouts.origins import SameOriginWebsocket  # noqa: E402
 from rollouts.routing import websocket_urlpatterns  # noqa: E402
 from rollouts.runtime import capture_consumer_loop, start_embedded_watcher  # noqa: E402
 
@@ -25,7 +25,8 @@ application = capture_consumer_loop(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+            # Not channels' AllowedHostsOriginValidator: it ignores the port and the scheme.
+            "websocket": SameOriginWebsocket(URLRouter(websocket_urlpatterns)),
         }
     )
 )

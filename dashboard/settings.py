@@ -27,6 +27,11 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY") or persistent_secret(STATE_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# SecurityMiddleware sends HSTS only on HTTPS requests (behind a TLS proxy: daphne's
+# --proxy-headers), so a year is safe on plain-HTTP set-ups too; 0 turns it off.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
     "daphne",
@@ -41,8 +46,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "rollouts.api_errors.ApiErrorsMiddleware",  # first: it reshapes the others' errors too
     "django.middleware.security.SecurityMiddleware",
+    "rollouts.headers.csp_header",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, so that a cross-site API call gets the API's JSON 403.
+    "rollouts.origins.origin_check",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

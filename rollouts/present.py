@@ -123,17 +123,25 @@ def weight_bar(info: Info) -> WeightBar | None:
 
 
 def bar_html(bar: WeightBar | None) -> SafeString:
-    """The bar's markup: stable on the left, canary on the right, a tick at SetWeight."""
+    """The bar's markup: stable on the left, canary on the right, a tick at SetWeight.
+
+    Sizes are classes of static/css/bars.css (one per whole percent): the CSP forbids style
+    attributes."""
     if bar is None:
         return SafeString("")
-    mark = format_html('<i class="wbar-mark" style="left:{}%"></i>', bar.marker) \
+    mark = format_html('<i class="wbar-mark pl-{}"></i>', _whole(bar.marker)) \
         if bar.marker is not None else ""
     return format_html(
         '<span class="wbar" role="img" aria-label="{}" title="{}">'
-        '<span class="wbar-stable" style="width:{}%"></span>'
-        '<span class="wbar-canary" style="width:{}%"></span>{}</span>'
+        '<span class="wbar-stable pw-{}"></span>'
+        '<span class="wbar-canary pw-{}"></span>{}</span>'
         '<span class="wtext">{}</span>',
-        bar.description, bar.description, bar.stable, bar.canary, mark, bar.label)
+        bar.description, bar.description, _whole(bar.stable), _whole(bar.canary), mark,
+        bar.label)
+
+
+def _whole(percent: float) -> int:
+    return max(0, min(100, round(percent)))
 
 
 def route_bar(route: dict[str, Any], desired: int | None = None,

@@ -1,4 +1,4 @@
-"""Websocket routes (`dashboard.asgi` wraps them in the allowed-hosts origin check)."""
+"""Websocket routes (`dashboard.asgi` wraps them in rollouts.origins' same-origin check)."""
 
 from __future__ import annotations
 

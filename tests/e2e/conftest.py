@@ -19,7 +19,14 @@ from pathlib import Path
 import pytest
 from kubernetes import client as k8s
 from kubernetes import config as k8s_config
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from simcluster.cluster import SimCluster
 from tests.e2e.support import EXPECT_TIMEOUT, SPEED
@@ -65,15 +72,51 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+# Each document hands every Content-Security-Policy violation to Python as it happens, so that
+# one on a page that has since navigated away is not lost.
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolation(`${e.effectiveDirective} refused ${e.blockedURI} ` +
+    `(${e.sourceFile || location.href}:${e.lineNumber}) ${e.sample || ""}`);
+});"""
+CSP_MARKER = "csp_violation_expected"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{CSP_MARKER}: the test provokes a CSP violation itself")
+
+
 @pytest.fixture
-def page(browser: Browser, dashboard: Dashboard) -> Iterator[Page]:
+def csp_violations() -> list[str]:
+    """What the page's documents reported, and Chromium's console said, about the CSP."""
+    return []
+
+
+def watch_csp(context: BrowserContext, violations: list[str]) -> None:
+    def report(text: str) -> None:
+        violations.append(text)
+    context.expose_function("__cspViolation", report)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+    context.on("console", on_console)
+
+
+@pytest.fixture
+def page(browser: Browser, dashboard: Dashboard, csp_violations: list[str],
+         request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(base_url=dashboard.url,
                                   viewport={"width": 1280, "height": 900})
     context.set_default_timeout(EXPECT_TIMEOUT)
     expect.set_options(timeout=EXPECT_TIMEOUT)
+    watch_csp(context, csp_violations)
     page = context.new_page()
     yield page
     context.close()
+    # Every browser test runs under the policy: any violation is a failure of that test.
+    if csp_violations and request.node.get_closest_marker(CSP_MARKER) is None:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(csp_violations))
 
 
 @pytest.fixture(scope="session")

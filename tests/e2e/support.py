@@ -22,7 +22,9 @@ def open_live(page: Page, path: str) -> None:
     """Open a page and wait until its websocket delivered the first snapshot."""
     page.add_init_script(COUNT_FRAMES)
     page.goto(path)
-    page.wait_for_function("(window.__framesApplied || 0) >= 1")
+    # Predicates are functions, not expressions: Playwright evaluates a function once and
+    # then calls it, an expression it evals on every poll, which the page's CSP refuses.
+    page.wait_for_function("() => (window.__framesApplied || 0) >= 1")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
     # A reload would drop this marker: tests check it to prove updates came without one.
     page.evaluate("window.__sameDocument = true")

@@ -44,7 +44,7 @@ def test_a_changed_row_moves_only_when_its_sort_key_changed_and_stays_the_same_e
     live.send(degraded("c"))
     expect(page.locator('.row[data-name="c"]')).to_have_attribute("data-status", "Degraded")
     # A row moves within a second of its change (reorders are batched, see overview.js).
-    page.wait_for_function("[...document.querySelectorAll('#rollout-list > .row')]"
+    page.wait_for_function("() => [...document.querySelectorAll('#rollout-list > .row')]"
                            ".map(r => r.dataset.name).join() === 'c,b,a'", timeout=5000)
     assert live.count("Degraded") == "1" and live.count("Healthy") == "1"
     assert page.evaluate("[...document.querySelectorAll('#rollout-list > .row')]"

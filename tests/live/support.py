@@ -21,6 +21,8 @@ from tests.info.support import load, stage_now
 
 CLUSTER = "default"  # settings.ROLLOUTS_CLUSTER_NAME in tests
 ORIGIN = (b"origin", b"http://localhost")
+# The origin check compares the Origin with the Host the browser sent (port included).
+HOST = (b"host", b"localhost")
 PAUSED = "guide-2-paused-step1.json"
 HEALTHY = "guide-1-healthy.json"
 
@@ -172,7 +174,7 @@ def by_id(frame: str) -> dict[str, Element]:
 async def connect(path: str, origin: tuple[bytes, bytes] = ORIGIN) -> WebsocketCommunicator:
     from dashboard.asgi import application
 
-    communicator = WebsocketCommunicator(application, path, headers=[origin])
+    communicator = WebsocketCommunicator(application, path, headers=[HOST, origin])
     connected, _ = await communicator.connect(timeout=5)
     assert connected, f"{path} refused the connection"
     return communicator

@@ -55,7 +55,7 @@ def test_a_row_shows_status_step_weights_replicasets_and_actions(
     assert "<b>Paused</b>" in html
     assert '<span class="stepno">1/9</span>' in html
     assert '<span class="wtext">80/20</span>' in html
-    assert 'style="left:80%"' in html  # the SetWeight marker
+    assert 'class="wbar-mark pl-80"' in html  # the SetWeight marker
     assert '<span class="tag tag--canary">canary</span>' in html
     assert "rollouts-demo:yellow" in html and "rollouts-demo:blue" in html
     assert html.count('class="pod pod--success"') == 5
