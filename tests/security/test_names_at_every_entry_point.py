@@ -17,7 +17,7 @@ from django.test import Client
 from simcluster.cluster import SimCluster
 from tests.actions.objects import NAME, NAMESPACE, paused_at_step_1
 from tests.actions.support import seed
-from tests.live.support import ORIGIN
+from tests.live.support import HOST, ORIGIN
 from tests.web.support import store
 
 BAD = ["..", ".", "Rollouts-Demo", "rollouts-demo\n", "x\x00", "r" * 254, "dеmo", "a b"]
@@ -108,12 +108,12 @@ async def test_the_detail_websocket_refuses_a_name_that_cannot_exist(
 
     # Percent-encoded as a browser sends it (urlparse would silently drop a raw newline).
     socket = WebsocketCommunicator(application, f"/ws/rollouts/{NAMESPACE}/{seg(bad)}",
-                                   headers=[ORIGIN])
+                                   headers=[HOST, ORIGIN])
     connected, _ = await socket.connect(timeout=5)
     assert not connected
     await socket.disconnect()
     good = WebsocketCommunicator(application, f"/ws/rollouts/{NAMESPACE}/{NAME}",
-                                 headers=[ORIGIN])
+                                 headers=[HOST, ORIGIN])
     assert (await good.connect(timeout=5))[0]
     await good.disconnect()
     assert nothing_sent(cluster)
