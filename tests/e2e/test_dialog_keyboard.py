@@ -12,47 +12,19 @@ from kubernetes import client as k8s
 from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.e2e.conftest import Dashboard
+from tests.e2e.own_rollouts import own_namespace, paused_rollout, step_index
 from tests.e2e.support import EXPECT_TIMEOUT, open_live, same_document
 
 pytestmark = pytest.mark.e2e
 
-GROUP, VERSION, PLURAL = "argoproj.io", "v1alpha1", "rollouts"
 NAMESPACE = "dialogs"
 REPETITIONS = 20
 
 
-def paused_rollout(kube: k8s.ApiClient, name: str, pauses: int) -> None:
-    """A canary of nothing but indefinite pauses, updated so that it waits at step 0."""
-    api = k8s.CustomObjectsApi(kube)
-    labels = {"app": name}
-    api.create_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, {
-        "apiVersion": f"{GROUP}/{VERSION}", "kind": "Rollout",
-        "metadata": {"name": name, "labels": labels},
-        "spec": {
-            "replicas": 1, "selector": {"matchLabels": labels},
-            "template": {"metadata": {"labels": labels}, "spec": {"containers": [
-                {"name": "app", "image": "argoproj/rollouts-demo:blue"}]}},
-            "strategy": {"canary": {"steps": [{"pause": {}}] * pauses}},
-        },
-    })
-    api.patch_namespaced_custom_object(GROUP, VERSION, NAMESPACE, PLURAL, name, {
-        "spec": {"template": {"spec": {"containers": [
-            {"name": "app", "image": "argoproj/rollouts-demo:yellow"}]}}}})
-
-
-def step_index(kube: k8s.ApiClient, name: str) -> int:
-    rollout = k8s.CustomObjectsApi(kube).get_namespaced_custom_object(
-        GROUP, VERSION, NAMESPACE, PLURAL, name)
-    return int(rollout["status"]["currentStepIndex"])
-
-
 @pytest.fixture(scope="module")
 def namespace(kube: k8s.ApiClient) -> Iterator[str]:
-    core = k8s.CoreV1Api(kube)
-    core.create_namespace({"apiVersion": "v1", "kind": "Namespace",
-                           "metadata": {"name": NAMESPACE}})
-    yield NAMESPACE
-    core.delete_namespace(NAMESPACE)
+    with own_namespace(kube, NAMESPACE) as name:
+        yield name
 
 
 def posts_to_actions(page: Page) -> list[str]:
@@ -76,7 +48,7 @@ def tab_to(page: Page, action: str) -> None:
 
 def test_tab_enter_enter_posts_once_and_advances_one_step_every_time(
         page: Page, kube: k8s.ApiClient, namespace: str) -> None:
-    paused_rollout(kube, "keyboard", REPETITIONS + 2)
+    paused_rollout(kube, namespace, "keyboard", REPETITIONS + 2)
     open_live(page, f"/rollouts/{namespace}/keyboard")
     summary, dialog = page.locator(".d-summary"), page.locator("#confirm-dialog")
     step = summary.locator(".stats .stepno")
@@ -95,7 +67,7 @@ def test_tab_enter_enter_posts_once_and_advances_one_step_every_time(
         expect(page.locator("#toasts .toast--ok")).to_contain_text("Promote: sent")
         expect(step).to_have_text(f"{done + 1}/{REPETITIONS + 2}")
         assert len(posts) == done + 1, posts
-        assert step_index(kube, "keyboard") == done + 1
+        assert step_index(kube, namespace, "keyboard") == done + 1
         expect(summary.locator('button[data-act="promote"]')).to_be_enabled()
     assert same_document(page)  # never a native submission reloading the page
 
@@ -121,7 +93,7 @@ def no_js_page(browser: Browser, dashboard: Dashboard) -> Iterator[Page]:
 
 def test_without_javascript_the_dialog_posts_and_the_page_shows_the_result(
         no_js_page: Page, kube: k8s.ApiClient, namespace: str) -> None:
-    paused_rollout(kube, "no-script", 3)
+    paused_rollout(kube, namespace, "no-script", 3)
     detail = f"/rollouts/{namespace}/no-script"
     page = no_js_page
     wait_until_mirrored_paused(page, namespace, "no-script")
@@ -136,7 +108,7 @@ def test_without_javascript_the_dialog_posts_and_the_page_shows_the_result(
     toast = page.locator("#toasts .toast--ok")
     expect(toast).to_contain_text("Promote: sent")
     expect(toast).to_contain_text("rollout 'no-script' promoted")
-    assert step_index(kube, "no-script") == 1
+    assert step_index(kube, namespace, "no-script") == 1
     expect(page.locator(".d-actions-log")).to_contain_text("promote")
     page.reload()
     expect(page.locator("#toasts .toast")).to_have_count(0)  # shown once
