@@ -33,6 +33,7 @@
      only then is its confirm button enabled (the server renders it disabled). */
   function showDialog(content) {
     content.querySelectorAll("[data-until-ready]").forEach(function (b) { b.disabled = false; });
+    content.setAttribute("data-ready", "");
     var from = content.querySelector("[data-from]");
     if (from) from.value = page;
     var next = content.querySelector("[data-next]");
@@ -82,6 +83,8 @@
         });
       });
     }).observe(document.getElementById("toasts"), { childList: true });
+    // Toasts the page came with (the outcome of a plain form POST) go the same way.
+    document.querySelectorAll("#toasts .toast").forEach(expire);
   }
 
   function expire(toast) {
