@@ -161,7 +161,7 @@ def confirm(request: HttpRequest, namespace: str, name: str, action: str) -> Htt
         # In a page's dialog the button waits for htmx to wire the form (static/js/dashboard.js).
         "in_dialog": bool(request.htmx),
     }
-    if request.htmx:
+    if context["in_dialog"]:
         return render(request, "rollouts/_confirm.html", context)
     return render(request, "rollouts/confirm.html",
                   {**context, "live_status_html": _live_status(), "url": detail_url(key)})
