@@ -9,6 +9,7 @@ rollout reaches the page through the watch, not through this response.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -235,4 +236,5 @@ def _toast(action: str, result: Any) -> dict[str, Any]:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"ok": True})
+    # now_ms: the clock pages re-read when their websocket (re)connects (static/js/times.js).
+    return JsonResponse({"ok": True, "now_ms": int(time.time() * 1000)})

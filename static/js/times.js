@@ -63,6 +63,22 @@
     if (isFinite(at) && at > 0) serverOffsetMs = at - Date.now();
   }
 
+  // A page may stay open for days, through sleeps and clock corrections: each time its
+  // websocket (re)connects, the offset is measured again against /healthz, NTP-style (the
+  // server's time against the middle of the round trip; a slow answer is not trusted).
+  function resync() {
+    var sent = Date.now();
+    fetch("/healthz", { cache: "no-store" }).then(function (response) {
+      return response.json();
+    }).then(function (body) {
+      var back = Date.now();
+      if (typeof body.now_ms === "number" && back - sent < 2000) {
+        serverOffsetMs = body.now_ms - (sent + back) / 2;
+        tick();
+      }
+    }).catch(function () { /* keep the offset we have */ });
+  }
+
   // And the cluster's clock may run ahead of the server's. Timestamps of things that have
   // already happened (creation times, pause starts) cannot lie in the future, so the largest
   // such lead seen is that skew. Only elements that arrive can raise it, so it is looked at
@@ -117,6 +133,7 @@
 
   function start() {
     learnServerOffset();
+    document.addEventListener("htmx:wsOpen", resync);
     noteSkew(document);
     tick();
     setInterval(function () { tick(); }, 1000);

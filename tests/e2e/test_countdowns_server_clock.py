@@ -1,5 +1,6 @@
 """Pause and scale-down countdowns run on the server's clock: a browser whose clock is 37
-minutes ahead of the server's, or 37 minutes behind it, shows the time the server says is left.
+minutes ahead of the server's, or 37 minutes behind it, shows the time the server says is left,
+and one whose clock jumps while the page is open is measured again when its socket reconnects.
 
 A cluster of its own, controllers off, at real speed: the guide's paused step and its old
 revision waiting to scale down are posed with deadlines relative to now, and nothing moves
@@ -54,7 +55,7 @@ def deadlines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, fl
     server.migrate()
     server.start()
     yield {"url": server.url, "pause": now.timestamp() + PAUSE_LEFT,  # type: ignore[dict-item]
-           "scale_down": now.timestamp() + SCALE_DOWN_LEFT}
+           "scale_down": now.timestamp() + SCALE_DOWN_LEFT, "server": server}
     server.stop()
     sim.stop()
 
@@ -81,5 +82,26 @@ def test_countdowns_show_the_servers_remaining_time_whatever_the_browsers_clock(
         scale_down = page.locator(".d-revisions .scaledown time")
         left = seconds_left(scale_down)
         assert abs(left - (deadlines["scale_down"] - time.time())) <= TOLERANCE
+    finally:
+        context.close()
+
+
+def test_a_browser_clock_that_jumps_is_measured_again_when_the_socket_reconnects(
+        browser: Browser, deadlines: dict) -> None:
+    context = browser.new_context(base_url=deadlines["url"],
+                                  viewport={"width": 1280, "height": 900})
+    context.clock.install(time=datetime.now(UTC))
+    page = context.new_page()
+    try:
+        open_live(page, "/rollouts/my-demo/rollouts-demo")
+        pause = page.locator(".st--current .st-countdown time")
+        assert abs(seconds_left(pause) - (deadlines["pause"] - time.time())) <= TOLERANCE
+        # The browser's clock is corrected by 37 minutes while the page stays open…
+        context.clock.set_system_time(datetime.now(UTC) + SKEW)
+        expect(pause).to_have_text("ending")
+        # …and the next (re)connect of its websocket measures the offset again (seconds_left
+        # waits for the countdown to read "in …" once more).
+        deadlines["server"].restart()
+        assert abs(seconds_left(pause) - (deadlines["pause"] - time.time())) <= TOLERANCE
     finally:
         context.close()
