@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 _LEVELS = {"ok": messages.SUCCESS, "info": messages.INFO, "warn": messages.WARNING,
            "bad": messages.ERROR}
 _KINDS = {level: kind for kind, level in _LEVELS.items()}
+# The cookie holds about 2 KB and storage drops a message that does not fit: shorten instead.
+MAX_TEXT = 1000
 
 
 class SeeOther(HttpResponseRedirect):
@@ -44,6 +46,8 @@ def remember(request: HttpRequest, toast: dict[str, Any]) -> None:
     """Keep a toast (the `_toast.html` context) for the next page this browser loads."""
     # A title is a short label without line breaks, so the first one separates the two.
     text = f"{toast.get('title', '')}\n{toast.get('message', '')}"
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT - 1] + "…"
     messages.add_message(request, _LEVELS.get(str(toast.get("kind")), messages.ERROR), text)
 
 

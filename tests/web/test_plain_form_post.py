@@ -109,3 +109,12 @@ def test_in_a_pages_dialog_the_confirm_button_waits_for_htmx_to_wire_the_form(
     assert re.search(r'<button type="submit"[^>]* autofocus disabled data-until-ready>', html)
     assert 'method="post" action="/rollouts/my-demo/rollouts-demo/actions/promote"' in html
     assert 'data-close>Cancel</button>' in html
+
+
+def test_a_very_long_outcome_is_shortened_rather_than_lost(client: Client, cluster: Any) -> None:
+    mirror(cluster)
+    action = "x" * 3000
+    response = client.post(f"{BASE}/actions/{action}", {}, follow=True)
+    assert response.redirect_chain == [(BASE, 303)]
+    shown = re.search(r"<p>no such action: (x+)…</p>", response.text)
+    assert shown and 900 < len(shown.group(1)) < 1000
