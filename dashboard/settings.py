@@ -52,6 +52,7 @@ MIDDLEWARE = [
     # Before the CSRF check, so that a cross-site API call gets the API's JSON 403.
     "rollouts.origins.origin_check",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -61,6 +62,10 @@ AUTH_PASSWORD_VALIDATORS = [
     for name in ("UserAttributeSimilarityValidator", "MinimumLengthValidator",
                  "CommonPasswordValidator", "NumericPasswordValidator")
 ]
+
+# A plain form POST's outcome, shown once on the page it redirects to (rollouts/notices.py):
+# a signed cookie, so no sessions and no database table are needed.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 ROOT_URLCONF = "dashboard.urls"
 ASGI_APPLICATION = "dashboard.asgi.application"

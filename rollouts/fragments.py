@@ -120,6 +120,8 @@ def _summary(detail: DetailData) -> dict[str, Any]:
     replicas = info.get("replicas") if isinstance(info.get("replicas"), dict) else {}
     return {"bar": weight_bar(info), "replicas": replicas, "bluegreen": bluegreen_text(info),
             "actions": availability.rollout_actions(info),
+            # Each with its role; a row mirrored before summary_images existed has only images.
+            "images": dicts(info.get("summary_images") or info.get("images")),
             "labels": _pairs(info.get("labels")), "annotations": _pairs(info.get("annotations")),
             "errors": [e for e in info.get("errors") or [] if isinstance(e, str)],
             "warnings": [w for w in info.get("warnings") or [] if isinstance(w, str)]}

@@ -9,6 +9,7 @@ rollout reaches the page through the watch, not through this response.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
-from rollouts import fragments, readmodel
+from rollouts import fragments, notices, readmodel
 from rollouts.actions import availability, expect_from_info, run_action
 from rollouts.actions.preview import describe
 from rollouts.keys import InvalidName, RolloutKey
@@ -73,6 +74,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "rows_html": fragments.row_list(fragments.overview_row(row) for row in shown),
         "total": len(rows), "shown": len(shown), "namespaces": readmodel.namespaces(),
         "ws_url": ws_url, "live_status_html": _live_status(),
+        "toasts_html": notices.page_toasts(request),
     }
     return render(request, "rollouts/overview.html", context)
 
@@ -112,7 +114,7 @@ def detail(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
         parts["summary"] = fragments.detail_deleted(key, known=readmodel.ever_known(key))
     context = {"key": key, "parts": parts, "found": status == 200, "url": detail_url(key),
                "ws_url": f"/ws/rollouts/{detail_url(key)[len('/rollouts/'):]}",
-               "live_status_html": _live_status()}
+               "live_status_html": _live_status(), "toasts_html": notices.page_toasts(request)}
     return render(request, "rollouts/detail.html", context, status=status)
 
 
@@ -137,7 +139,11 @@ def _params(action: str, data: Any) -> dict[str, Any]:
 
 @require_GET
 def confirm(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
-    """The dialog for one action: what happens next, computed from the state it carries."""
+    """The dialog for one action: what happens next, computed from the state it carries.
+
+    htmx fetches it into the page's <dialog>; any other GET (no JavaScript) gets it as a page
+    of its own, whose form posts natively and comes back to `?next=`.
+    """
     key = _key(namespace, name)
     row = readmodel.load_row(key)
     if action not in UI_ACTIONS or row is None:
@@ -157,8 +163,14 @@ def confirm(request: HttpRequest, namespace: str, name: str, action: str) -> Htt
         "expect": expect_from_info(row.info).to_dict(),
         "post_url": f"{detail_url(key)}/actions/{action}",
         "containers": [c for c in row.info.get("containers") or [] if isinstance(c, dict)],
+        "next": notices.safe_next(request, request.GET.get("next"), detail_url(key)),
+        # In a page's dialog the button waits for htmx to wire the form (static/js/dashboard.js).
+        "in_dialog": bool(request.htmx),
     }
-    return render(request, "rollouts/_confirm.html", context)
+    if context["in_dialog"]:
+        return render(request, "rollouts/_confirm.html", context)
+    return render(request, "rollouts/confirm.html",
+                  {**context, "live_status_html": _live_status(), "url": detail_url(key)})
 
 
 def _current_image(info: dict[str, Any], container: str) -> str:
@@ -176,14 +188,15 @@ def _expect(data: Any) -> dict[str, Any] | None:
 
 
 def _act_in_worker(key: RolloutKey, action: str, params: dict[str, Any],
-                   expect: dict[str, Any] | None, from_detail: bool) -> tuple[str, int]:
+                   expect: dict[str, Any] | None, from_detail: bool
+                   ) -> tuple[dict[str, Any], int, str]:
+    """The toast's context, the status code, and the action records if the page shows them."""
     try:
         result = run_action(None, key, UI_ACTIONS[action][0], params, expect=expect,
                             source="ui")
-        html = render_to_string("rollouts/_toast.html", _toast(action, result))
-        if from_detail:
-            html += fragments.action_records(key, readmodel.load_actions(key))
-        return html, result.status_code
+        records = (fragments.action_records(key, readmodel.load_actions(key))
+                   if from_detail else "")
+        return _toast(action, result), result.status_code, records
     finally:
         db.connection.close()  # a worker thread's connection would otherwise linger
 
@@ -195,18 +208,21 @@ async def act(request: HttpRequest, namespace: str, name: str, action: str) -> H
     Async, like the API's action view: the action (a promote-full waiting up to
     ROLLOUTS_PROMOTE_FULL_WAIT for the controller, a slow or unreachable cluster) runs on a
     worker thread of its own, so it holds up no other request whatever the ASGI server's
-    threading. CSRF protection is the middleware's, as for every view.
+    threading. CSRF protection is the middleware's, as for every view. A plain form POST
+    (no htmx) is answered with a redirect back to its page, which shows the toast.
     """
-    key = _key(namespace, name)
+    key, form = _key(namespace, name), request.POST
     if action not in UI_ACTIONS:
-        html = render_to_string("rollouts/_toast.html", {
-            "kind": "bad", "title": "Unknown action", "message": f"no such action: {action}"})
-        return HttpResponse(html, status=404)
-    form = request.POST
-    html, status = await sync_to_async(_act_in_worker, thread_sensitive=False)(
-        key, action, _params(action, form), _expect(form),
-        form.get("from") == "detail")
-    return HttpResponse(html, status=status)
+        toast = {"kind": "bad", "title": "Unknown action", "message": f"no such action: {action}"}
+        status, records = 404, ""
+    else:
+        toast, status, records = await sync_to_async(_act_in_worker, thread_sensitive=False)(
+            key, action, _params(action, form), _expect(form),
+            bool(request.htmx) and form.get("from") == "detail")
+    if not request.htmx:
+        notices.remember(request, toast)
+        return notices.SeeOther(notices.safe_next(request, form.get("next"), detail_url(key)))
+    return HttpResponse(render_to_string("rollouts/_toast.html", toast) + records, status=status)
 
 
 _TOAST = {"ok": ("ok", "{label}: sent"), "noop": ("info", "{label}: nothing to do"),
@@ -225,4 +241,5 @@ def _toast(action: str, result: Any) -> dict[str, Any]:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"ok": True})
+    # now_ms: the clock pages re-read when their websocket (re)connects (static/js/times.js).
+    return JsonResponse({"ok": True, "now_ms": int(time.time() * 1000)})

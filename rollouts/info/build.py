@@ -25,7 +25,7 @@ from rollouts.info.access import (
 )
 from rollouts.info.analysis import build_analysis_runs
 from rollouts.info.experiments import build_experiments
-from rollouts.info.images import rollout_images
+from rollouts.info.images import rollout_images, summary_images
 from rollouts.info.model import (
     AnalysisRunInfo,
     ContainerInfo,
@@ -195,6 +195,9 @@ def build_rollout_info(
         max_weight=max_weight(rollout),
         replicas=_replica_counts(rollout),
         images=rollout_images(replicasets, experiments),
+        summary_images=summary_images(
+            replicasets, experiments, as_bool(dig(rollout, "status", "abort"))
+        ),
         containers=_containers(rollout, "containers"),
         init_containers=_containers(rollout, "initContainers"),
         revisions=_revisions(replicasets, experiments, runs),

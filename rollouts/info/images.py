@@ -55,3 +55,28 @@ def rollout_images(
         for image in experiment_images(experiment):
             images = _merge(image, images)
     return tuple(images)
+
+
+def summary_images(
+    replicasets: Sequence[ReplicaSetInfo], experiments: Sequence[ExperimentInfo], aborted: bool
+) -> tuple[ImageInfo, ...]:
+    """The dashboard's list: upstream's, with a role for every image it leaves untagged.
+
+    An image only an old ReplicaSet still runs is "previous" (on its way down, after its
+    scale-down delay); the canary of an aborted update is "aborted" as well as "canary". The
+    CLI keeps upstream's `Images:` line, which has neither.
+    """
+    extra: dict[str, set[str]] = {}
+    for rs in replicasets:
+        if rs.replicas <= 0:
+            continue
+        tag = "aborted" if aborted and rs.canary else "" if _role_tags(rs) else "previous"
+        for image in rs.images if tag else ():
+            extra.setdefault(image, set()).add(tag)
+    images = []
+    for image in rollout_images(replicasets, experiments):
+        more = extra.get(image.image, set())
+        if image.tags:
+            more.discard("previous")  # a stable or canary ReplicaSet runs it too: that role
+        images.append(ImageInfo(image=image.image, tags=(*image.tags, *sorted(more))))
+    return tuple(images)

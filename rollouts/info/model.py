@@ -261,6 +261,7 @@ class RolloutInfo(Model):
     weight_source: str  # "traffic-routing" | "pod-ratio" | "" (blue-green)
     replicas: ReplicaCounts
     images: tuple[ImageInfo, ...]
+    summary_images: tuple[ImageInfo, ...]  # `images` with a role for each (the dashboard's)
     containers: tuple[ContainerInfo, ...]
     init_containers: tuple[ContainerInfo, ...]
     revisions: tuple[RevisionInfo, ...]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -92,3 +93,10 @@ def clock(value: Any) -> str:
     """An absolute UTC time of day, for lists where the relative age would be noise."""
     moment = as_datetime(value)
     return moment.astimezone(UTC).strftime("%H:%M:%S") if moment else ""
+
+
+@register.simple_tag
+def server_now() -> str:
+    """This server's clock in milliseconds, for `<meta name="server-now">`: the page's ages and
+    countdowns (static/js/times.js) run on it rather than on the browser's clock."""
+    return str(int(time.time() * 1000))

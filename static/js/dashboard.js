@@ -24,13 +24,23 @@
     if (button.dataset.container) params.set("container", button.dataset.container);
     var url = root.getAttribute("data-url") + "/confirm/" + encodeURIComponent(button.dataset.act) +
       (params.toString() ? "?" + params.toString() : "");
-    htmx.ajax("GET", url, { target: "#dialog-body", swap: "innerHTML" }).then(function () {
-      var from = dialogBody.querySelector("[data-from]");
-      if (from) from.value = page;
-      if (!dialog.open) dialog.showModal();
-      var field = dialogBody.querySelector("[data-autofocus]");
-      if (field) { field.focus(); field.select(); }
-    });
+    htmx.ajax("GET", url, { target: "#dialog-body", swap: "innerHTML" });
+  }
+
+  /* htmx wires a swapped-in form only when it settles, some milliseconds after the swap: a
+     dialog shown before then would let an Enter on its focused button submit the form
+     natively. So the dialog opens on the form's htmx:load, when htmx has processed it, and
+     only then is its confirm button enabled (the server renders it disabled). */
+  function showDialog(content) {
+    content.querySelectorAll("[data-until-ready]").forEach(function (b) { b.disabled = false; });
+    content.setAttribute("data-ready", "");
+    var from = content.querySelector("[data-from]");
+    if (from) from.value = page;
+    var next = content.querySelector("[data-next]");
+    if (next) next.value = location.pathname + location.search;
+    if (!dialog.open) dialog.showModal();
+    var field = content.querySelector("[data-autofocus]");
+    if (field) { field.focus(); field.select(); }
   }
 
   function setupActions() {
@@ -43,6 +53,9 @@
       if (event.target.closest("[data-open-help]")) document.getElementById("help-dialog").showModal();
     });
     dialog.addEventListener("close", function () { dialogBody.innerHTML = ""; });
+    body.addEventListener("htmx:load", function (event) {
+      if (event.target.parentNode === dialogBody) showDialog(event.target);
+    });
     // The dialog's form posts; whatever the answer, the dialog has done its job.
     body.addEventListener("htmx:afterRequest", function (event) {
       if (dialog.contains(event.target) && event.target.matches("form")) dialog.close();
@@ -70,6 +83,8 @@
         });
       });
     }).observe(document.getElementById("toasts"), { childList: true });
+    // Toasts the page came with (the outcome of a plain form POST) go the same way.
+    document.querySelectorAll("#toasts .toast").forEach(expire);
   }
 
   function expire(toast) {

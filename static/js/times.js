@@ -51,20 +51,53 @@
     }
   }
 
-  // How far the cluster's clock runs ahead of this browser's. Timestamps of things that have
+  // Now is the server's now, not this browser's: the page carries the server's clock at the
+  // moment it was rendered (<meta name="server-now">, milliseconds), and the difference to
+  // this browser's clock is applied whichever of the two is ahead, so a countdown shows what
+  // the server would say is left. The page's own latency (render to script) is the error.
+  var serverOffsetMs = 0;
+
+  function learnServerOffset() {
+    var meta = document.querySelector('meta[name="server-now"]');
+    var at = meta ? Number(meta.getAttribute("content")) : NaN;
+    if (isFinite(at) && at > 0) serverOffsetMs = at - Date.now();
+  }
+
+  // A page may stay open for days, through sleeps and clock corrections: each time its
+  // websocket (re)connects, the offset is measured again against /healthz, NTP-style (the
+  // server's time against the middle of the round trip; a slow answer is not trusted).
+  function resync() {
+    var sent = Date.now();
+    fetch("/healthz", { cache: "no-store" }).then(function (response) {
+      return response.json();
+    }).then(function (body) {
+      var back = Date.now();
+      if (typeof body.now_ms === "number" && back - sent < 2000) {
+        serverOffsetMs = body.now_ms - (sent + back) / 2;
+        tick();
+      }
+    }).catch(function () { /* keep the offset we have */ });
+  }
+
+  // And the cluster's clock may run ahead of the server's. Timestamps of things that have
   // already happened (creation times, pause starts) cannot lie in the future, so the largest
-  // such lead seen is the skew; ages and countdowns are read on the cluster's clock. Only
-  // elements that arrive can raise it, so it is looked at when they do, not every second.
-  var skewMs = 0;
+  // such lead seen is that skew. Only elements that arrive can raise it, so it is looked at
+  // when they do, not every second.
+  var clusterLeadMs = 0;
+
+  function serverNow() { return Date.now() + serverOffsetMs; }
 
   function noteSkew(root) {
-    var now = Date.now();
+    var now = serverNow();
     root.querySelectorAll("time[data-age], time[data-started]").forEach(function (el) {
       var started = el.hasAttribute("data-started");
       var at = started ? Date.parse(el.getAttribute("data-started")) : timeOf(el);
-      if (!isNaN(at) && at - now > skewMs) skewMs = at - now;
+      if (!isNaN(at) && at - now > clusterLeadMs) clusterLeadMs = at - now;
     });
   }
+
+  /* The cluster's now as this page reckons it (ms since the epoch). */
+  function now() { return serverNow() + clusterLeadMs; }
 
   function tickAge(el, now) {
     var at = timeOf(el);
@@ -84,11 +117,11 @@
 
   /* Every time element under `root` (default: the page). */
   function tick(root) {
-    var now = Date.now() + skewMs;
+    var at = now();
     (root || document).querySelectorAll("time[data-age], time[data-countdown]").forEach(
       function (el) {
-        if (el.hasAttribute("data-age")) tickAge(el, now);
-        else tickCountdown(el, now);
+        if (el.hasAttribute("data-age")) tickAge(el, at);
+        else tickCountdown(el, at);
       });
   }
 
@@ -99,10 +132,12 @@
   }
 
   function start() {
+    learnServerOffset();
+    document.addEventListener("htmx:wsOpen", resync);
     noteSkew(document);
     tick();
     setInterval(function () { tick(); }, 1000);
   }
 
-  R.times = { humanDuration: humanDuration, tick: tick, arrived: arrived, start: start };
+  R.times = { humanDuration: humanDuration, tick: tick, arrived: arrived, start: start, now: now };
 })();

@@ -13,6 +13,8 @@ from rollouts.models import Rollout
 from tests.info.support import Bundle, load, stage_now
 
 NOW = datetime(2025, 7, 17, 17, 20, tzinfo=UTC)
+# What htmx adds to its requests: the buttons' POSTs are answered with a toast, not a redirect.
+HTMX = {"HTTP_HX_REQUEST": "true"}
 PAUSED_STEP1 = "guide-2-paused-step1.json"
 PAUSED_STEP3 = "guide-3-paused-step3.json"
 HEALTHY = "guide-1-healthy.json"

@@ -14,7 +14,7 @@ from rollouts.info import ClusterObjects
 from rollouts.models import ActionRecord
 from tests.actions.objects import CANARY_HASH, STABLE_HASH, paused_at_step_1, replicaset
 from tests.actions.support import JSON_PATCH, MERGE, ROLLOUT_PATH, STATUS_PATH, seed, writes
-from tests.web.support import store
+from tests.web.support import HTMX, store
 
 # The view runs the service, which writes its ActionRecord: it must really commit.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,7 +59,7 @@ def test_a_confirmed_promote_sends_upstreams_patch_and_answers_with_a_toast(
     mirror(cluster)
     client, token = strict_client()
     fields = dialog_fields(client, "promote")
-    response = client.post(f"{BASE}/actions/promote", fields, HTTP_X_CSRFTOKEN=token)
+    response = client.post(f"{BASE}/actions/promote", fields, HTTP_X_CSRFTOKEN=token, **HTMX)
     assert response.status_code == 200
     assert 'class="toast toast--ok"' in response.text
     assert "rollout &#x27;rollouts-demo&#x27; promoted" in response.text
@@ -72,7 +72,9 @@ def test_a_confirmed_promote_sends_upstreams_patch_and_answers_with_a_toast(
 def test_without_the_csrf_token_nothing_is_sent(cluster: Any) -> None:
     mirror(cluster)
     client, _ = strict_client()
-    response = client.post(f"{BASE}/actions/abort", dialog_fields(client, "abort"))
+    fields = dialog_fields(client, "abort")
+    del fields["csrfmiddlewaretoken"]  # the form carries one, for a post without JavaScript
+    response = client.post(f"{BASE}/actions/abort", fields, **HTMX)
     assert response.status_code == 403
     assert writes(cluster) == [] and not ActionRecord.objects.exists()
 
@@ -84,7 +86,7 @@ def test_a_rollout_that_moved_on_is_refused_with_a_warning_toast(
     gateway.patch("rollouts", "my-demo", "rollouts-demo", {"status": {"currentStepIndex": 3}},
                   "merge", "status")
     cluster.clear_requests()
-    response = client.post(f"{BASE}/actions/promote", fields)
+    response = client.post(f"{BASE}/actions/promote", fields, **HTMX)
     assert response.status_code == 409
     assert 'class="toast toast--warn"' in response.text and "Promote: not sent" in response.text
     assert "it is at step 3/9 now, you saw 1/9" in response.text
@@ -100,7 +102,8 @@ def test_a_rollout_that_moved_on_is_refused_with_a_warning_toast(
 def test_each_button_runs_its_action(client: Client, cluster: Any, action: str, form: dict,
                                      write: tuple) -> None:
     mirror(cluster)
-    response = client.post(f"{BASE}/actions/{action}", {**dialog_fields(client, action), **form})
+    response = client.post(f"{BASE}/actions/{action}", {**dialog_fields(client, action), **form},
+                           **HTMX)
     assert response.status_code == 200, response.text
     assert writes(cluster) == [write]
 
@@ -110,7 +113,7 @@ def test_rollback_sends_the_revisions_template(client: Client, cluster: Any) -> 
            replicaset(2, CANARY_HASH, "argoproj/rollouts-demo:yellow"))
     fields = dialog_fields(client, "rollback", "?revision=1")
     assert fields["revision"] == "1"
-    response = client.post(f"{BASE}/actions/rollback", fields)
+    response = client.post(f"{BASE}/actions/rollback", fields, **HTMX)
     assert response.status_code == 200, response.text
     ((method, path, content_type, body),) = writes(cluster)
     assert (method, path, content_type) == ("PATCH", ROLLOUT_PATH, JSON_PATCH)
@@ -123,7 +126,7 @@ def test_set_image_puts_the_new_image(client: Client, cluster: Any) -> None:
     assert 'name="image" value="argoproj/rollouts-demo:yellow"' in dialog
     fields = {**dialog_fields(client, "set-image"), "container": "rollouts-demo",
               "image": " argoproj/rollouts-demo:red "}
-    response = client.post(f"{BASE}/actions/set-image", fields)
+    response = client.post(f"{BASE}/actions/set-image", fields, **HTMX)
     assert response.status_code == 200, response.text
     ((method, _, _, body),) = writes(cluster)
     assert method == "PUT"
@@ -139,7 +142,7 @@ def test_set_image_puts_the_new_image(client: Client, cluster: Any) -> None:
 def test_bad_input_is_refused_with_a_toast_and_nothing_sent(
         client: Client, cluster: Any, action: str, form: dict, problem: str) -> None:
     mirror(cluster)
-    response = client.post(f"{BASE}/actions/{action}", form)
+    response = client.post(f"{BASE}/actions/{action}", form, **HTMX)
     assert response.status_code == 422
     assert problem in response.text and "toast--warn" in response.text
     assert writes(cluster) == []
@@ -147,7 +150,7 @@ def test_bad_input_is_refused_with_a_toast_and_nothing_sent(
 
 def test_an_unknown_action_or_rollout_gets_a_clear_answer(client: Client, cluster: Any) -> None:
     mirror(cluster)
-    assert client.post(f"{BASE}/actions/explode", {}).status_code == 404
+    assert client.post(f"{BASE}/actions/explode", {}, **HTMX).status_code == 404
     missing = client.get("/rollouts/my-demo/nope/confirm/promote")
     assert missing.status_code == 404 and "is not in namespace" in missing.text
     assert client.get(f"{BASE}/confirm/explode").status_code == 404
@@ -164,7 +167,7 @@ def test_a_disabled_action_opens_a_dialog_that_says_why(client: Client, cluster:
 def test_an_unreachable_cluster_is_an_error_toast(client: Client, cluster: Any) -> None:
     mirror(cluster)
     cluster.stop()
-    response = client.post(f"{BASE}/actions/abort", {})
+    response = client.post(f"{BASE}/actions/abort", {}, **HTMX)
     assert response.status_code == 503
     assert "toast--bad" in response.text and "Abort failed" in response.text
 
@@ -172,6 +175,6 @@ def test_an_unreachable_cluster_is_an_error_toast(client: Client, cluster: Any) 
 def test_from_the_detail_page_the_answer_also_refreshes_the_action_log(
         client: Client, cluster: Any) -> None:
     mirror(cluster)
-    response = client.post(f"{BASE}/actions/pause", {"from": "detail"})
+    response = client.post(f"{BASE}/actions/pause", {"from": "detail"}, **HTMX)
     assert 'id="actions--default--my-demo--rollouts-demo"' in response.text
     assert "outcome--ok" in response.text

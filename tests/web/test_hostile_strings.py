@@ -14,7 +14,7 @@ from rollouts.readmodel import load_detail, load_row
 from tests.actions.objects import paused_at_step_1
 from tests.actions.support import seed
 from tests.info.support import load, stage_now
-from tests.web.support import PAUSED_STEP3, store
+from tests.web.support import HTMX, PAUSED_STEP3, store
 
 pytestmark = pytest.mark.django_db
 SCRIPT = "<script>alert(1)</script>"
@@ -83,7 +83,8 @@ def test_dialogs_and_toasts_escape_what_they_echo(client: Client, hostile: None)
 @pytest.mark.django_db(transaction=True)
 def test_a_toast_escapes_an_error_that_quotes_the_input(client: Client, cluster: Any) -> None:
     seed(cluster, paused_at_step_1())
-    response = client.post(URL + "/actions/set-image", {"container": SCRIPT, "image": "x:y"})
+    response = client.post(URL + "/actions/set-image", {"container": SCRIPT, "image": "x:y"},
+                           **HTMX)
     assert response.status_code == 422
     assert "invalid container name &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27;" \
         in response.text

@@ -54,7 +54,8 @@ def unobserved_rollout(cluster: Any, settings: Any) -> None:
 
 def form(token: str, cookie: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     headers = [(b"content-type", b"application/x-www-form-urlencoded"),
-               (b"cookie", cookie.encode()), (b"x-csrftoken", token.encode())]
+               (b"cookie", cookie.encode()), (b"x-csrftoken", token.encode()),
+               (b"hx-request", b"true")]
     return b"from=overview", headers
 
 
