@@ -68,7 +68,8 @@ def test_pages_dialogs_and_buttons_answer_404_for_a_name_that_cannot_exist(
 ])
 def test_the_set_image_dialog_refuses_a_bad_reference_with_a_toast(
         client: Client, cluster: SimCluster, form: dict, problem: str) -> None:
-    response = client.post(f"/rollouts/{NAMESPACE}/{NAME}/actions/set-image", form)
+    response = client.post(f"/rollouts/{NAMESPACE}/{NAME}/actions/set-image", form,
+                           HTTP_HX_REQUEST="true")  # the dialog's htmx post
     assert response.status_code == 422
     assert "toast--warn" in response.text and problem in response.text
     assert nothing_sent(cluster)

@@ -29,7 +29,7 @@ def test_it_refuses_a_button_post_from_another_origin(
 
 def test_it_accepts_a_button_post_from_its_own_page(client: Client, cluster: Any) -> None:
     seed(cluster, paused_at_step_1())
-    response = client.post(URL, {}, HTTP_ORIGIN="http://testserver",
+    response = client.post(URL, {}, HTTP_ORIGIN="http://testserver", HTTP_HX_REQUEST="true",
                            HTTP_REFERER="http://testserver/rollouts/my-demo/rollouts-demo")
     assert response.status_code == 200, response.content
     assert writes(cluster) == [("PATCH", STATUS_PATH, MERGE, {"status": {"abort": True}})]
