@@ -60,7 +60,8 @@ def test_tab_enter_enter_posts_once_and_advances_one_step_every_time(
         tab_to(page, "promote")
         page.keyboard.press("Enter")
         # The second Enter goes in the moment the dialog is open, with no wait for anything else.
-        page.wait_for_function("document.getElementById('confirm-dialog').open", polling="raf")
+        page.wait_for_function("() => document.getElementById('confirm-dialog').open",
+                               polling="raf")
         page.keyboard.press("Enter")
         expect(dialog).to_be_hidden()
         expect(page.locator("#toasts .toast--ok")).to_have_count(1)
