@@ -139,7 +139,7 @@ class Run:
         seen = len(lat) / max(len(self.overview), 1)
         wire = statistics.fmean(v.bytes for v in self.overview)
         return {"changes": len(markers), "lat": lat, "detail": detail_lat, "missed": missed,
-                "cpu_ms": cpu / len(markers) * 1000, "bytes": wire / max(seen, 1),
+                "cpu_ms": cpu / max(len(markers), 1) * 1000, "bytes": wire / max(seen, 1),
                 "wrote": wrote}
 
 
@@ -167,7 +167,7 @@ async def measure(args: argparse.Namespace, cluster: SimCluster, names: list[tup
                   workdir: Path, kubeconfig: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    daphne = start_dashboard(workdir, kubeconfig, port, args.batch_seconds)
+    daphne = start_dashboard(workdir, kubeconfig, port, args.batch_seconds, args.profile)
     launched = time.monotonic()
     try:
         async with aiohttp.ClientSession() as session:
@@ -228,6 +228,9 @@ def parse_args() -> argparse.Namespace:
                         help="grow to this many rollouts and time the page again")
     parser.add_argument("--batch-seconds", type=float, default=None,
                         help="ROLLOUTS_BATCH_SECONDS (default: the app's)")
+    parser.add_argument("--profile", type=Path, default=None, metavar="FILE",
+                        help="run daphne under cProfile (every thread) and save the stats "
+                             "into FILE (the figures are then the profiler's, not ours)")
     return parser.parse_args()
 
 

@@ -1,9 +1,15 @@
 """The watcher's sink: buffers events, writes them in batches, publishes what changed.
 
 The sink methods (`resync`, `apply`, `health`) run on the watcher's loop and only append to a
-buffer. `run()` flushes the buffer every `batch_seconds`: the batch is processed (in-memory
-state, infos, timeline) and written in one transaction on the mirror's own DB thread, then the
-publisher hears which rollouts changed. A failed write is kept and retried with the next batch.
+buffer. `run()` flushes it: the batch is processed (in-memory state, infos, timeline) and written
+in one transaction on the mirror's own DB thread, then the publisher hears which rollouts
+changed. A failed write is kept and retried with the next batch.
+
+An event that reaches an idle mirror is flushed at once (a lone change is not made to wait for
+company). Events gather only under load: what arrives while a flush runs waits for the next
+one, and when that happened the next batch gathers a little longer (`GATHER_FACTOR` times the
+last flush, never more than `batch_seconds` from its first event), so a burst becomes few
+transactions and few publishes instead of one per event.
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ log = logging.getLogger(__name__)
 
 # Worst first: the cluster's state is the worst of its kinds'.
 STATE_ORDER = ("unreachable", "reconnecting", "connecting", "missing", "synced")
+
+
+# Under load a batch gathers for this many times as long as the last flush took: flushing then
+# takes at most about 1 / (1 + GATHER_FACTOR) of the time, whatever the event rate.
+GATHER_FACTOR = 4.0
 
 
 def _rank(state: str) -> int:
@@ -100,6 +111,8 @@ class Mirror:
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollouts-mirror-db")
         self._loaded = False
         self._next_reevaluation = 0.0
+        self._under_load = False  # events came in while the last flush ran
+        self._last_flush_seconds = 0.0
 
     # --- the sink (watcher's loop; must not block) ----------------------------------------
 
@@ -156,14 +169,19 @@ class Mirror:
             await self._wait_for_initial_lists(stop)
             while not stop.is_set():
                 await self._wait_for_work(stop)
-                # Let the batch fill up: `batch_seconds` from its first event (events that
-                # came in during the previous write have waited long enough already).
-                await asyncio.sleep(max(0.0, self._first_op_at + self.batch_seconds
-                                        - time.monotonic()))
+                await self._gather()
                 await self._flush_logged()
             await self._flush_logged()
         finally:
             await self.close()
+
+    async def _gather(self) -> None:
+        """Idle: nothing to wait for. Under load: let the batch fill up for a while, counted
+        from its first event (events that came in during the last flush have waited already)."""
+        if not self._under_load or not self._ops:
+            return
+        hold = min(self.batch_seconds, GATHER_FACTOR * self._last_flush_seconds)
+        await asyncio.sleep(max(0.0, self._first_op_at + hold - time.monotonic()))
 
     async def _wait_for_initial_lists(self, stop: asyncio.Event) -> None:
         """Hold the first batch until every kind has been listed (or `initial_wait` passed):
@@ -176,11 +194,14 @@ class Mirror:
             await asyncio.sleep(0.05)
 
     async def _flush_logged(self) -> None:
+        started = time.monotonic()
         try:
             await self.flush()
         except Exception:  # a bug in one batch must not stop the mirror for good
             log.exception("mirror batch failed")
             await asyncio.sleep(1.0)
+        self._last_flush_seconds = time.monotonic() - started
+        self._under_load = bool(self._ops)
 
     async def _wait_for_work(self, stop: asyncio.Event) -> None:
         timeout = max(0.0, self._next_reevaluation - time.monotonic())
