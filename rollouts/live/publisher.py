@@ -39,6 +39,7 @@ from rollouts.live.messages import (
     detail_message,
     rows_messages,
     status_message,
+    updated_row,
 )
 from rollouts.publish import GroupSender
 
@@ -233,11 +234,12 @@ class LivePublisher:
         snapshots.remember_rows(rendered)
         for _, row in rendered:
             out.rendered.add(row.key)
-            if self._sent_rows.get(row.key) == row.html:
+            sent = self._sent_rows.get(row.key)
+            if sent == row.html:
                 self.stats.rows_unchanged += 1
                 continue
             self._sent_rows[row.key] = row.html
-            out.rows.append(row)
+            out.rows.append(updated_row(row, sent))
         self.stats.rows_rendered += len(rendered)
         self.stats.rows_sent += len(out.rows)
         return [key for key in keys if key not in rows]
