@@ -230,6 +230,10 @@ class LivePublisher:
         if not keys:
             return []
         rows = readmodel.load_rows_for(keys)
+        # Nothing sent for a row since this process started: pages have what they loaded (or
+        # got in their snapshot), from the cache. A patch only goes to pages that have its
+        # base, so a guess here can cost bytes, never correctness.
+        loaded = snapshots.cached_html(key for key in rows if key not in self._sent_rows)
         rendered = [(row, snapshots.render_row(row)) for row in rows.values()]
         snapshots.remember_rows(rendered)
         for _, row in rendered:
@@ -239,7 +243,7 @@ class LivePublisher:
                 self.stats.rows_unchanged += 1
                 continue
             self._sent_rows[row.key] = row.html
-            out.rows.append(updated_row(row, sent))
+            out.rows.append(updated_row(row, sent if sent is not None else loaded.get(row.key)))
         self.stats.rows_rendered += len(rendered)
         self.stats.rows_sent += len(out.rows)
         return [key for key in keys if key not in rows]
