@@ -188,6 +188,10 @@ async def phases(args: argparse.Namespace, run: Run, workdir: Path) -> None:
     rate = 1 / args.interval
     await run.add_viewers(1, detail=False)
     watches_one = run.watches()
+    cpu_before = cpu_seconds(run.pid)
+    await asyncio.sleep(3.0)
+    print(f"  idle (1 viewer, no changes): daphne CPU "
+          f"{(cpu_seconds(run.pid) - cpu_before) / 3.0 * 1000:.1f} ms/s")
     print(line("1 viewer   ", await run.phase(rate, args.seconds)))
     await run.add_viewers(args.viewers - 1, detail=True)
     watches_all = run.watches()

@@ -3,7 +3,9 @@
     python bench/live_profile.py OUT.prof -m daphne ...
 
 cProfile only sees the thread that enabled it, and the dashboard's work happens on the
-watcher's, the mirror's DB and the publisher's render threads: each thread gets a profiler.
+watcher's, the mirror's DB and the publisher's render threads: each thread gets a profiler,
+timed by the thread's own CPU clock (so time spent waiting, or in other threads, is not
+counted).
 Read the result with `python -m pstats OUT.prof` (sort cumtime / tottime).
 """
 
@@ -15,13 +17,14 @@ import pstats
 import runpy
 import sys
 import threading
+import time
 
 _profiles: list[cProfile.Profile] = []
 _thread_run = threading.Thread.run
 
 
 def _profiled_run(self: threading.Thread) -> None:
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(time.thread_time)
     _profiles.append(profile)
     profile.enable()
     try:
@@ -46,7 +49,7 @@ def main() -> None:
     if flag != "-m":
         raise SystemExit(__doc__)
     threading.Thread.run = _profiled_run  # type: ignore[method-assign]
-    main_profile = cProfile.Profile()
+    main_profile = cProfile.Profile(time.thread_time)
     _profiles.append(main_profile)
     atexit.register(_dump, out)
     sys.argv = [module, *rest]

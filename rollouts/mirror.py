@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 
+from rollouts.dbthread import drop_broken_connections
 from rollouts.keys import RolloutKey
 from rollouts.mirror_batch import BatchProcessor, WriteSet
 from rollouts.mirror_db import load_previous, write_batch
@@ -139,7 +140,7 @@ class Mirror:
 
     async def _in_db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         def call() -> Any:
-            close_old_connections()
+            drop_broken_connections()
             return fn(*args, **kwargs)
 
         return await asyncio.get_running_loop().run_in_executor(self._db, call)

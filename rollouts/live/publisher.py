@@ -27,9 +27,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import close_old_connections, connections
+from django.db import connections
 
 from rollouts import readmodel
+from rollouts.dbthread import drop_broken_connections
 from rollouts.dom import dom_id
 from rollouts.keys import RolloutKey
 from rollouts.live import snapshots
@@ -170,7 +171,7 @@ class LivePublisher:
 
     async def _on_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         def call() -> Any:
-            close_old_connections()
+            drop_broken_connections()
             return fn(*args)
 
         return await asyncio.get_running_loop().run_in_executor(self._thread, call)
