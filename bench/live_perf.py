@@ -119,7 +119,7 @@ class Run:
         started = time.monotonic()
         markers = await self.writer.run(rate, seconds, self.targets())
         wrote = time.monotonic() - started
-        await wait_seen(self.overview, markers)
+        await wait_seen(self.overview, markers, self.writer.writes)
         cpu = cpu_seconds(self.pid) - cpu_before
         for viewer in self.overview:
             viewer.counting = False

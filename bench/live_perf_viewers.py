@@ -87,12 +87,16 @@ class Writer:
         return list(await asyncio.gather(*pending))
 
 
-async def wait_seen(viewers: list[Viewer], markers: list[str], timeout: float = 10.0) -> None:
+async def wait_seen(viewers: list[Viewer], markers: list[str], writes: dict,
+                    timeout: float = 10.0) -> None:
+    """Until every viewer has the last change of every rollout changed (earlier ones may be
+    coalesced away: the page shows the latest), or `timeout`."""
+    last = {writes[m][1]: m for m in markers}
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if all(all(m in v.arrived for m in markers) for v in viewers):
+        if all(all(m in v.arrived for m in last.values()) for v in viewers):
             return
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.02)
 
 
 class CommitCounter:
