@@ -31,22 +31,14 @@ from rollouts.dbthread import drop_broken_connections
 from rollouts.keys import RolloutKey
 from rollouts.mirror_batch import BatchProcessor, WriteSet
 from rollouts.mirror_db import load_previous, write_batch
+from rollouts.mirror_health import cluster_health
 from rollouts.publish import NullPublisher, Publisher
 
 log = logging.getLogger(__name__)
 
-# Worst first: the cluster's state is the worst of its kinds'.
-STATE_ORDER = ("unreachable", "reconnecting", "connecting", "missing", "synced")
-
-
 # Under load a batch gathers for this many times as long as the last flush took: flushing then
 # takes at most about 1 / (1 + GATHER_FACTOR) of the time, whatever the event rate.
 GATHER_FACTOR = 2.0
-
-
-def _rank(state: str) -> int:
-    # A state this module does not know is treated as trouble, never as health.
-    return STATE_ORDER.index(state) if state in STATE_ORDER else 1
 
 
 def utcnow() -> datetime:
@@ -66,27 +58,6 @@ class MirrorStats:
     events_written: int = 0
     process_seconds: float = 0.0  # applying events, computing infos and timelines
     write_seconds: float = 0.0  # in write transactions
-
-
-def cluster_health(health: dict[tuple[str, str | None], tuple[str, str]]
-                   ) -> dict[str, Any]:
-    """ClusterStatus fields from each (kind, scope)'s state."""
-    kinds: dict[str, dict[str, str]] = {}
-    for (kind, scope), (state, message) in sorted(health.items(), key=lambda i: str(i[0])):
-        current = kinds.get(kind)
-        if current is None or _rank(state) < _rank(current["state"]):
-            text = f"{scope}: {message}" if scope and message else message
-            kinds[kind] = {"state": state, "message": text}
-    states = {entry["state"] for entry in kinds.values()}
-    overall = next((s for s in STATE_ORDER[:3] if s in states), "live")
-    problems = [f"{k}: {v['message']}" for k, v in kinds.items()
-                if v["state"] == overall and v["message"]]
-    missing = sorted(k for k, v in kinds.items() if v["state"] == "missing")
-    if overall != "live":
-        message = problems[0] if problems else ""
-    else:
-        message = f"not installed in the cluster: {', '.join(missing)}" if missing else ""
-    return {"state": overall, "message": message, "kinds": kinds}
 
 
 def _freeze_heap() -> None:
@@ -197,23 +168,28 @@ class Mirror:
         await asyncio.sleep(max(0.0, self._first_op_at + hold - time.monotonic()))
 
     async def _wait_for_initial_lists(self, stop: asyncio.Event) -> None:
-        """Hold the first batch until every kind has been listed (or `initial_wait` passed):
-        infos computed before the pods arrive would be computed again when they do."""
+        """Until every kind has been listed (or `initial_wait` passed), batches are
+        provisional: each list is committed as it comes in, new rollouts with what is known
+        of them so far; their infos and timelines are computed once, by the first batch
+        after the last list (infos computed before the pods arrive would change again)."""
         deadline = time.monotonic() + self.initial_wait
         while not stop.is_set() and time.monotonic() < deadline:
             states = {state for state, _ in self._health.values()}
             if self._health and "connecting" not in states:
                 return
+            if self._ops:  # a kind's first list: new rollouts are served at once
+                await self._flush_logged(provisional=True)
+                continue
             # Every list that comes in and every change of health wakes us: no polling delay
             # between the last list and the first batch.
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), min(0.5, deadline - time.monotonic()))
 
-    async def _flush_logged(self) -> None:
+    async def _flush_logged(self, *, provisional: bool = False) -> None:
         started = time.monotonic()
         try:
-            await self.flush()
+            await self.flush(provisional=provisional)
         except Exception:  # a bug in one batch must not stop the mirror for good
             log.exception("mirror batch failed")
             await asyncio.sleep(1.0)
@@ -236,8 +212,9 @@ class Mirror:
             self._db.shutdown(wait=False)
             self._db = None  # type: ignore[assignment]
 
-    async def flush(self) -> WriteSet | None:
-        """Process and write everything received so far. Returns what was written, if any."""
+    async def flush(self, *, provisional: bool = False) -> WriteSet | None:
+        """Process and write everything received so far. Returns what was written, if any.
+        `provisional`: not every kind has been listed yet (BatchProcessor.process)."""
         self._wake.clear()
         ops, self._ops = self._ops, []
         reevaluate = time.monotonic() >= self._next_reevaluation
@@ -249,7 +226,7 @@ class Mirror:
             return None
         now, started = self.clock(), time.perf_counter()
         batch = await self._in_db(self.processor.process, ops, now, reevaluate=reevaluate,
-                                  build=self.build)
+                                  build=self.build, provisional=provisional)
         self.stats.process_seconds += time.perf_counter() - started
         self.stats.ops += batch.ops
         batch.status = status
