@@ -67,15 +67,17 @@ async def served(session: aiohttp.ClientSession, url: str, count: int,
     raise SystemExit(f"the dashboard did not list {count} rollouts within {timeout:.0f}s")
 
 
-async def page_ms(session: aiohttp.ClientSession, url: str, runs: int = 10) -> float:
+async def page(session: aiohttp.ClientSession, url: str, count: int, runs: int = 10) -> str:
+    """The rendered overview page: p50 of `runs` after one warm-up, and its size per rollout."""
     samples = []
     for run in range(runs + 1):
         started = time.perf_counter()
         async with session.get(url + "/") as response:
-            await response.read()
+            body = await response.read()
         if run:
             samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return (f"rendered overview page ({count} rollouts): {statistics.median(samples):.0f} ms, "
+            f"{len(body) / count:.0f} B per rollout")
 
 
 def ms(values: list[float], share: float) -> str:
@@ -175,8 +177,7 @@ async def measure(args: argparse.Namespace, cluster: SimCluster, names: list[tup
             print(f"  process start -> all {len(names)} served: "
                   f"{time.monotonic() - launched:.2f} s")
             await asyncio.sleep(1.0)
-            print(f"  rendered overview page ({len(names)} rollouts): "
-                  f"{await page_ms(session, url):.0f} ms")
+            print(f"  {await page(session, url, len(names))}")
             run = Run(args, cluster, daphne.pid, url, names, session)
             await phases(args, run, workdir)
     finally:
@@ -215,8 +216,7 @@ async def phases(args: argparse.Namespace, run: Run, workdir: Path) -> None:
             seed_rollout_tree(run.cluster.store, f"team-{i % 6}", f"app-{i:04d}", replicas=2)
         await served(run.session, run.url, args.page_rollouts)
         await asyncio.sleep(2.0)
-        print(f"  rendered overview page ({args.page_rollouts} rollouts): "
-              f"{await page_ms(run.session, run.url):.0f} ms")
+        print(f"  {await page(run.session, run.url, args.page_rollouts)}")
 
 
 def parse_args() -> argparse.Namespace:
