@@ -65,7 +65,8 @@ def seed(cluster: SimCluster, count: int) -> list[tuple[str, str]]:
 
 
 def start_dashboard(workdir: Path, kubeconfig: Path, port: int,
-                    batch_seconds: float | None) -> subprocess.Popen[bytes]:
+                    batch_seconds: float | None, profile: Path | None = None
+                    ) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KUBECONFIG": str(kubeconfig), "ROLLOUTS_WATCHER": "embedded",
            "DASHBOARD_STATE_DIR": str(workdir), "DATABASE_PATH": str(workdir / "db.sqlite3"),
            "LOG_LEVEL": "WARNING"}
@@ -74,8 +75,10 @@ def start_dashboard(workdir: Path, kubeconfig: Path, port: int,
         env["ROLLOUTS_BATCH_SECONDS"] = str(batch_seconds)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
                    cwd=ROOT, env=env, check=True)
-    command = [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port),
-               "dashboard.asgi:application"]
+    # With `profile`, every thread runs under cProfile (bench/live_profile.py).
+    wrapper = [str(ROOT / "bench" / "live_profile.py"), str(profile)] if profile else []
+    command = [sys.executable, *wrapper, "-m", "daphne", "-v", "0", "-b", "127.0.0.1",
+               "-p", str(port), "dashboard.asgi:application"]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 

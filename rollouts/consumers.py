@@ -20,7 +20,7 @@ from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 
 from rollouts.keys import InvalidName, RolloutKey, is_namespace
-from rollouts.live import snapshots
+from rollouts.live import patches, snapshots
 from rollouts.live.audience import PRESENCE_REFRESH, mark_present
 from rollouts.live.messages import chunked, rows_frames, snapshot_frames
 from rollouts.publish import cluster_group, namespace_group, rollout_group, status_group
@@ -97,7 +97,8 @@ class OverviewConsumer(LiveConsumer):
     async def connect(self) -> None:
         self.cluster = settings.ROLLOUTS_CLUSTER_NAME
         self.namespaces = requested_namespaces(self.scope.get("query_string", b""))
-        self.known: set[str] = set()  # str(RolloutKey) of every row the page has
+        # str(RolloutKey) -> version of the rendering the page has, of every row it has
+        self.known: dict[str, str] = {}
         if self.namespaces is None:
             rows_groups = [cluster_group(self.cluster)]
         else:
@@ -106,17 +107,18 @@ class OverviewConsumer(LiveConsumer):
         # us, and one committed before it is in the snapshot.
         await self.join([status_group(self.cluster), *rows_groups])
         await self.accept()
-        rows, status = await database_sync_to_async(self._snapshot)()
-        self.known = {key for key, _ in rows}
+        rows, status, known = await database_sync_to_async(self._snapshot)()
+        self.known = known
         await self.send_frames(snapshot_frames(rows, status))
 
-    def _snapshot(self) -> tuple[list[tuple[str, str]], str]:
+    def _snapshot(self) -> tuple[list[tuple[str, str]], str, dict[str, str]]:
         if self.namespaces == []:
             rows = []  # only invalid names were asked for
         else:
             rows = snapshots.overview_rows(self.cluster, self.namespaces or ())
-        return ([(str(row.key), row.html) for row in rows],
-                snapshots.current_status_html(self.cluster))
+        pairs = [(str(row.key), row.html) for row in rows]
+        return (pairs, snapshots.current_status_html(self.cluster),
+                {key: patches.version(html) for key, html in pairs})
 
     async def rollouts_rows(self, message: dict[str, Any]) -> None:
         await self.send_frames(rows_frames(message, self.known))

@@ -1,15 +1,22 @@
 """The watcher's sink: buffers events, writes them in batches, publishes what changed.
 
 The sink methods (`resync`, `apply`, `health`) run on the watcher's loop and only append to a
-buffer. `run()` flushes the buffer every `batch_seconds`: the batch is processed (in-memory
-state, infos, timeline) and written in one transaction on the mirror's own DB thread, then the
-publisher hears which rollouts changed. A failed write is kept and retried with the next batch.
+buffer. `run()` flushes it: the batch is processed (in-memory state, infos, timeline) and written
+in one transaction on the mirror's own DB thread, then the publisher hears which rollouts
+changed. A failed write is kept and retried with the next batch.
+
+An event that reaches an idle mirror is flushed at once (a lone change is not made to wait for
+company). Events gather only under load: what arrives while a flush runs waits for the next
+one, and when that happened the next batch gathers a little longer (`GATHER_FACTOR` times the
+last flush, never more than `batch_seconds` from its first event), so a burst becomes few
+transactions and few publishes instead of one per event.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -18,22 +25,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 
+from rollouts.dbthread import drop_broken_connections
 from rollouts.keys import RolloutKey
 from rollouts.mirror_batch import BatchProcessor, WriteSet
 from rollouts.mirror_db import load_previous, write_batch
+from rollouts.mirror_health import cluster_health
 from rollouts.publish import NullPublisher, Publisher
 
 log = logging.getLogger(__name__)
 
-# Worst first: the cluster's state is the worst of its kinds'.
-STATE_ORDER = ("unreachable", "reconnecting", "connecting", "missing", "synced")
-
-
-def _rank(state: str) -> int:
-    # A state this module does not know is treated as trouble, never as health.
-    return STATE_ORDER.index(state) if state in STATE_ORDER else 1
+# Under load a batch gathers for this many times as long as the last flush took: flushing then
+# takes at most about 1 / (1 + GATHER_FACTOR) of the time, whatever the event rate.
+GATHER_FACTOR = 2.0
 
 
 def utcnow() -> datetime:
@@ -55,25 +60,12 @@ class MirrorStats:
     write_seconds: float = 0.0  # in write transactions
 
 
-def cluster_health(health: dict[tuple[str, str | None], tuple[str, str]]
-                   ) -> dict[str, Any]:
-    """ClusterStatus fields from each (kind, scope)'s state."""
-    kinds: dict[str, dict[str, str]] = {}
-    for (kind, scope), (state, message) in sorted(health.items(), key=lambda i: str(i[0])):
-        current = kinds.get(kind)
-        if current is None or _rank(state) < _rank(current["state"]):
-            text = f"{scope}: {message}" if scope and message else message
-            kinds[kind] = {"state": state, "message": text}
-    states = {entry["state"] for entry in kinds.values()}
-    overall = next((s for s in STATE_ORDER[:3] if s in states), "live")
-    problems = [f"{k}: {v['message']}" for k, v in kinds.items()
-                if v["state"] == overall and v["message"]]
-    missing = sorted(k for k, v in kinds.items() if v["state"] == "missing")
-    if overall != "live":
-        message = problems[0] if problems else ""
-    else:
-        message = f"not installed in the cluster: {', '.join(missing)}" if missing else ""
-    return {"state": overall, "message": message, "kinds": kinds}
+def _freeze_heap() -> None:
+    """After the first lists: the cluster's state is a large heap of acyclic JSON containers
+    that every full collection of the cyclic GC would walk again (tens of milliseconds, every
+    few hundred events) to free nothing. Collect once and leave what exists to the refcounts."""
+    gc.collect()
+    gc.freeze()
 
 
 class Mirror:
@@ -100,6 +92,8 @@ class Mirror:
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollouts-mirror-db")
         self._loaded = False
         self._next_reevaluation = 0.0
+        self._under_load = False  # events came in while the last flush ran
+        self._last_flush_seconds = 0.0
 
     # --- the sink (watcher's loop; must not block) ----------------------------------------
 
@@ -126,7 +120,7 @@ class Mirror:
 
     async def _in_db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         def call() -> Any:
-            close_old_connections()
+            drop_broken_connections()
             return fn(*args, **kwargs)
 
         return await asyncio.get_running_loop().run_in_executor(self._db, call)
@@ -154,33 +148,53 @@ class Mirror:
             await self._load_when_possible(stop)
             self._next_reevaluation = time.monotonic() + self.reevaluate_seconds
             await self._wait_for_initial_lists(stop)
+            if not stop.is_set():
+                await self._flush_logged()  # the first lists, in one transaction
+                _freeze_heap()
             while not stop.is_set():
                 await self._wait_for_work(stop)
-                # Let the batch fill up: `batch_seconds` from its first event (events that
-                # came in during the previous write have waited long enough already).
-                await asyncio.sleep(max(0.0, self._first_op_at + self.batch_seconds
-                                        - time.monotonic()))
+                await self._gather()
                 await self._flush_logged()
             await self._flush_logged()
         finally:
             await self.close()
 
+    async def _gather(self) -> None:
+        """Idle: nothing to wait for. Under load: let the batch fill up for a while, counted
+        from its first event (events that came in during the last flush have waited already)."""
+        if not self._under_load or not self._ops:
+            return
+        hold = min(self.batch_seconds, GATHER_FACTOR * self._last_flush_seconds)
+        await asyncio.sleep(max(0.0, self._first_op_at + hold - time.monotonic()))
+
     async def _wait_for_initial_lists(self, stop: asyncio.Event) -> None:
-        """Hold the first batch until every kind has been listed (or `initial_wait` passed):
-        infos computed before the pods arrive would be computed again when they do."""
+        """Until every kind has been listed (or `initial_wait` passed), batches are
+        provisional: each list is committed as it comes in, new rollouts with what is known
+        of them so far; their infos and timelines are computed once, by the first batch
+        after the last list (infos computed before the pods arrive would change again)."""
         deadline = time.monotonic() + self.initial_wait
         while not stop.is_set() and time.monotonic() < deadline:
             states = {state for state, _ in self._health.values()}
             if self._health and "connecting" not in states:
                 return
-            await asyncio.sleep(0.05)
+            if self._ops:  # a kind's first list: new rollouts are served at once
+                await self._flush_logged(provisional=True)
+                continue
+            # Every list that comes in and every change of health wakes us: no polling delay
+            # between the last list and the first batch.
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(0.5, deadline - time.monotonic()))
 
-    async def _flush_logged(self) -> None:
+    async def _flush_logged(self, *, provisional: bool = False) -> None:
+        started = time.monotonic()
         try:
-            await self.flush()
+            await self.flush(provisional=provisional)
         except Exception:  # a bug in one batch must not stop the mirror for good
             log.exception("mirror batch failed")
             await asyncio.sleep(1.0)
+        self._last_flush_seconds = time.monotonic() - started
+        self._under_load = bool(self._ops)
 
     async def _wait_for_work(self, stop: asyncio.Event) -> None:
         timeout = max(0.0, self._next_reevaluation - time.monotonic())
@@ -198,8 +212,9 @@ class Mirror:
             self._db.shutdown(wait=False)
             self._db = None  # type: ignore[assignment]
 
-    async def flush(self) -> WriteSet | None:
-        """Process and write everything received so far. Returns what was written, if any."""
+    async def flush(self, *, provisional: bool = False) -> WriteSet | None:
+        """Process and write everything received so far. Returns what was written, if any.
+        `provisional`: not every kind has been listed yet (BatchProcessor.process)."""
         self._wake.clear()
         ops, self._ops = self._ops, []
         reevaluate = time.monotonic() >= self._next_reevaluation
@@ -211,7 +226,7 @@ class Mirror:
             return None
         now, started = self.clock(), time.perf_counter()
         batch = await self._in_db(self.processor.process, ops, now, reevaluate=reevaluate,
-                                  build=self.build)
+                                  build=self.build, provisional=provisional)
         self.stats.process_seconds += time.perf_counter() - started
         self.stats.ops += batch.ops
         batch.status = status

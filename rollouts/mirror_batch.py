@@ -116,6 +116,9 @@ class BatchProcessor:
         # What the database holds (or will, once the pending WriteSet is written).
         self.db: dict[str, dict[Key, tuple[str, str]]] = {k: {} for k in MIRRORED_KINDS}
         self.sensitive: set[Key] = set()
+        # Before every kind has been listed (see `process(provisional=True)`):
+        self.deferred: set[Key] = set()  # rollouts to compute properly once all lists are in
+        self.provisional: set[Key] = set()  # rows written with what was known so far
 
     def load(self, infos: dict[Key, dict], db: dict[str, dict[Key, tuple[str, str]]]) -> None:
         self.infos = dict(infos)
@@ -123,7 +126,8 @@ class BatchProcessor:
         self.sensitive = {key for key, info in self.infos.items() if time_sensitive(info)}
 
     def process(self, ops: Iterable[tuple], now: datetime, *, reevaluate: bool = False,
-                build: Any = None) -> WriteSet:
+                build: Any = None, provisional: bool = False) -> WriteSet:
+        """What `ops` change. `provisional`: not every kind has been listed yet (startup)."""
         out = WriteSet()
         affected: set[Key] = set(self.sensitive) if reevaluate else set()
         for op in ops:
@@ -133,9 +137,35 @@ class BatchProcessor:
             else:
                 out.ops += 1
                 self._apply(op[1], op[2], op[3], affected, out)
+        if provisional:
+            self._provisional(affected, now, out, build)
+            return out
+        affected |= self.deferred
         for key in sorted(affected):
             self._recompute(key, now, out, build)
+        for key in self.provisional - self.infos.keys():  # gone before its proper info
+            out.removed.add(key)
+            out.changed.discard(key)
+        self.deferred, self.provisional = set(), set()
         return out
+
+    def _provisional(self, affected: set[Key], now: datetime, out: WriteSet,
+                     build: Any) -> None:
+        """A rollout never seen before is written at once with what is known of it, so it is
+        served before the last kind is listed; its proper info, and the timeline, follow once
+        all lists are in (the first batch after them computes everything affected meanwhile).
+        """
+        self.deferred |= affected
+        for key in sorted(affected - self.infos.keys() - self.provisional):
+            objects = self.state.objects_for(key)
+            if objects is not None:
+                info = self._info(objects, now, build)
+                out.rollouts[key] = RolloutRow(objects.rollout, info, True, now)
+                out.changed.add(key)
+                self.provisional.add(key)
+        for key, raw in out.upserts.get("rollouts", {}).items():
+            if key not in out.rollouts:  # known from before: its new raw object, info later
+                out.rollouts[key] = RolloutRow(raw, self.infos.get(key, {}), False, now)
 
     # --- objects ------------------------------------------------------------------------
 

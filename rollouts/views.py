@@ -26,6 +26,7 @@ from rollouts.actions import availability, expect_from_info, run_action
 from rollouts.actions.preview import describe
 from rollouts.keys import InvalidName, RolloutKey
 from rollouts.listing import STATUSES, ListQuery, counts, shown_rows
+from rollouts.live import snapshots
 from rollouts.present import detail_url
 
 # UI action → (service action, fixed parameters)
@@ -71,7 +72,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "query": query, "chips": chips, "attention_count": tally["attention"],
         "attention_url": query.url(attention=not query.attention),
         "columns": _columns(query),
-        "rows_html": fragments.row_list(fragments.overview_row(row) for row in shown),
+        # From the rendered-row cache the live publisher fills: a row renders once per change.
+        "rows_html": fragments.row_list(row.html for row in snapshots.rendered_rows(shown)),
         "total": len(rows), "shown": len(shown), "namespaces": readmodel.namespaces(),
         "ws_url": ws_url, "live_status_html": _live_status(),
         "toasts_html": notices.page_toasts(request),

@@ -8,13 +8,14 @@ swaps out of band, one by one: a few rows, or a page's worth of fragments.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.safestring import mark_safe
 
 from rollouts import fragments
 from rollouts.keys import RolloutKey
+from rollouts.live import patches
 from rollouts.publish import cluster_group, namespace_group, rollout_group, status_group
 
 ROWS = "rollouts.rows"  # handled by consumers' `rollouts_rows`
@@ -35,6 +36,17 @@ class RenderedRow:
     key: RolloutKey
     dom_id: str
     html: str  # the row's root element, id=dom_id, hx-swap-oob="true"
+    # Only the cells that changed since the rendering `base` (a `patches.version`), for
+    # pages that have that one; None: send `html`.
+    patch: str | None = None
+    base: str = ""
+
+
+def updated_row(row: RenderedRow, sent: str | None) -> RenderedRow:
+    """`row` with its patch for the pages that have `sent`, the rendering last sent for it."""
+    if sent is None:
+        return row
+    return replace(row, patch=patches.row_patch(sent, row.html), base=patches.version(sent))
 
 
 def insert_form(rows_html: str) -> str:
@@ -61,7 +73,8 @@ def rows_messages(rows: Iterable[RenderedRow], removed: Iterable[tuple[RolloutKe
             buckets.setdefault(group, ([], []))[index].append(item)
 
     for row in rows:
-        add(row.key, 0, [str(row.key), row.dom_id, row.html])
+        add(row.key, 0, [str(row.key), row.dom_id, row.html, patches.version(row.html),
+                         row.patch, row.base])
     for key, dom_id in removed:
         add(key, 1, [str(key), dom_id])
     return [(group, {"type": ROWS, "rows": changed, "removed": gone})
@@ -96,21 +109,26 @@ def chunked(parts: Iterable[str], limit: int = FRAME_BYTES,
         yield run
 
 
-def rows_frames(message: dict[str, Any], known: set[str]) -> list[str]:
-    """Frames applying a rows message to a page that shows the rollouts in `known`.
+def rows_frames(message: dict[str, Any], known: dict[str, str]) -> list[str]:
+    """Frames applying a rows message to a page that shows the rollouts in `known` (key ->
+    version of the rendering it has).
 
-    A row the page has is replaced in place, a new one is appended to the list, a removed one
-    the page has is deleted; `known` is updated to match.
+    A row the page has is patched (its changed cells) when the patch was made from the very
+    rendering the page has, else replaced whole; a new one is appended to the list, a
+    removed one the page has is deleted; `known` is updated to match.
     """
     replaced: list[str] = []
     inserted: list[str] = []
-    for key, _dom_id, html in message.get("rows", ()):
-        (replaced if key in known else inserted).append(html)
-        known.add(key)
+    for key, _dom_id, html, version, patch, base in message.get("rows", ()):
+        if key not in known:
+            inserted.append(html)
+        else:
+            replaced.append(patch if patch and known[key] == base else html)
+        known[key] = version
     deleted = []
     for key, dom_id in message.get("removed", ()):
         if key in known:
-            known.discard(key)
+            del known[key]
             deleted.append(fragments.removed(dom_id))
     frames = ["".join(run) for run in chunked(replaced + deleted, count=ROWS_PER_FRAME)]
     # Appended rows travel in one wrapper element per frame, so they need no count limit.

@@ -27,9 +27,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import close_old_connections, connections
+from django.db import connections
 
 from rollouts import readmodel
+from rollouts.dbthread import drop_broken_connections
 from rollouts.dom import dom_id
 from rollouts.keys import RolloutKey
 from rollouts.live import snapshots
@@ -39,6 +40,7 @@ from rollouts.live.messages import (
     detail_message,
     rows_messages,
     status_message,
+    updated_row,
 )
 from rollouts.publish import GroupSender
 
@@ -169,7 +171,7 @@ class LivePublisher:
 
     async def _on_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         def call() -> Any:
-            close_old_connections()
+            drop_broken_connections()
             return fn(*args)
 
         return await asyncio.get_running_loop().run_in_executor(self._thread, call)
@@ -229,15 +231,20 @@ class LivePublisher:
         if not keys:
             return []
         rows = readmodel.load_rows_for(keys)
+        # Nothing sent for a row since this process started: pages have what they loaded (or
+        # got in their snapshot), from the cache. A patch only goes to pages that have its
+        # base, so a guess here can cost bytes, never correctness.
+        loaded = snapshots.cached_html(key for key in rows if key not in self._sent_rows)
         rendered = [(row, snapshots.render_row(row)) for row in rows.values()]
         snapshots.remember_rows(rendered)
         for _, row in rendered:
             out.rendered.add(row.key)
-            if self._sent_rows.get(row.key) == row.html:
+            sent = self._sent_rows.get(row.key)
+            if sent == row.html:
                 self.stats.rows_unchanged += 1
                 continue
             self._sent_rows[row.key] = row.html
-            out.rows.append(row)
+            out.rows.append(updated_row(row, sent if sent is not None else loaded.get(row.key)))
         self.stats.rows_rendered += len(rendered)
         self.stats.rows_sent += len(out.rows)
         return [key for key in keys if key not in rows]

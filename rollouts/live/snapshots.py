@@ -61,6 +61,15 @@ def remember_rows(rows: Iterable[tuple[RowData, RenderedRow]]) -> None:
         cache.set_many(entries, timeout=None)
 
 
+def cached_html(keys: Iterable[RolloutKey]) -> dict[RolloutKey, str]:
+    """The last rendering cached for each of `keys` (however old): what pages that loaded
+    since were most likely given."""
+    by_cache_key = {_cache_key(key): key for key in keys}
+    found = cache.get_many(list(by_cache_key))
+    return {by_cache_key[k]: entry[1] for k, entry in found.items()
+            if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], str)}
+
+
 def forget_rows(keys: Iterable[RolloutKey]) -> None:
     cache.delete_many([_cache_key(key) for key in keys])
 

@@ -37,7 +37,7 @@ def weight_bar(bar: WeightBar | None) -> SafeString:
 def icon(name: str, css: str = "") -> SafeString:
     """An icon from the sprite in base.html (decorative: the text next to it says the same)."""
     classes = f"icon {css}" if css else "icon"
-    return format_html('<svg class="{}" aria-hidden="true"><use href="#{}"></use></svg>',
+    return format_html('<svg class="{}" aria-hidden="true"><use href="#{}"/></svg>',
                        classes, name)
 
 
@@ -59,14 +59,16 @@ def _iso(moment: datetime) -> str:
 
 
 @register.simple_tag
-def age(value: Any) -> SafeString:
-    """How long ago `value` was, ticked by the browser ("—" when unknown)."""
+def age(value: Any, tip: bool = True) -> SafeString:
+    """How long ago `value` was, ticked by the browser ("—" when unknown). Without `tip` the
+    absolute time is not repeated in a title (overview rows: overview.js adds it on hover)."""
     moment = as_datetime(value)
     if moment is None:
         return format_html('<span class="muted">{}</span>', "—")
     utc = moment.astimezone(UTC)
-    return format_html('<time datetime="{}" data-age title="{}">{}</time>', _iso(moment),
-                       utc.strftime("%Y-%m-%d %H:%M:%S UTC"), utc.strftime("%H:%M:%S"))
+    title = format_html(' title="{}"', utc.strftime("%Y-%m-%d %H:%M:%S UTC")) if tip else ""
+    return format_html('<time datetime="{}" data-age{}>{}</time>', _iso(moment), title,
+                       utc.strftime("%H:%M:%S"))
 
 
 @register.simple_tag

@@ -122,6 +122,17 @@
       var row = event.target.closest(".row");
       if (row && !event.target.closest("button, a")) select(row);
     });
+    document.addEventListener("mouseover", addRowTooltip);
+  }
+
+  // Rows go to every viewer on every change, so they leave out tooltips that would repeat
+  // their own text (a cut-off message, the step's label, the absolute time of an age).
+  function addRowTooltip(event) {
+    var el = event.target.closest && event.target.closest(".row small, .row time[data-age]");
+    if (!el || el.hasAttribute("title")) return;
+    el.title = el.nodeName === "TIME"
+      ? (el.getAttribute("datetime") || "").replace("T", " ").replace("Z", " UTC")
+      : el.textContent;
   }
 
   R.controls = { setup: setup, select: select, moveSelection: moveSelection };

@@ -7,6 +7,8 @@
    A frame is parsed once; each top-level element does what its `hx-swap-oob` says:
      "true"                    replace the element with the same id (morph.js: in place)
      "delete"                  remove the element with that id
+     "cells:0,6"               a row's new root attributes and only its changed cells, in
+                               that order (rollouts/live/patches.py): morphed in place
      "beforeend:#id"           append the element's children to #id
    Anything else is left to htmx (the frame is not touched here). Then the overview's list
    is told which rows changed, new elements get their times ticked, the keyboard focus is
@@ -35,6 +37,9 @@
       if (spec === "true" || spec === "outerHTML" || spec === "delete") {
         if (!el.id) return null;
         steps.push({ kind: spec === "delete" ? "delete" : "replace", el: el, target: el.id });
+      } else if (/^cells:(\d+(,\d+)*)?$/.test(spec) && el.id) {
+        var cells = spec.slice(6) ? spec.slice(6).split(",").map(Number) : [];
+        steps.push({ kind: "cells", el: el, target: el.id, cells: cells });
       } else if (spec.indexOf("beforeend:#") === 0 && /^[A-Za-z][\w-]*$/.test(spec.slice(11))) {
         steps.push({ kind: "append", el: el, target: spec.slice(11) });
       } else {
@@ -53,6 +58,8 @@
         if (window.htmx) htmx.trigger(document.body, "htmx:oobErrorNoTarget", { content: step.el });
       } else if (step.kind === "replace") {
         changes.replaced.push([target, R.morph(target, step.el)]);
+      } else if (step.kind === "cells") {
+        changes.replaced.push([target, R.morphCells(target, step.el, step.cells)]);
       } else if (step.kind === "delete") {
         target.remove();
         changes.removed.push(target);

@@ -70,14 +70,34 @@
       from.replaceWith(to);
       return to;
     }
+    syncRoot(from, to);
+    morphChildren(from, to);
+    return from;
+  }
+
+  function syncRoot(from, to) {
     if (from.hidden) to.hidden = true;
     KEPT_CLASSES.forEach(function (name) {
       if (from.classList.contains(name)) to.classList.add(name);
     });
     syncAttributes(from, to);
-    morphChildren(from, to);
+  }
+
+  /* A patch (`to`: the new root attributes and, in order, the children of `from` at
+     `indexes` as they are now): only those children are morphed. Returns `from`. */
+  function morphCells(from, to, indexes) {
+    var parts = Array.prototype.slice.call(to.children);
+    var cells = Array.prototype.slice.call(from.children);
+    if (parts.length !== indexes.length ||
+        indexes.some(function (at) { return !cells[at]; })) {
+      throw new Error("a row patch that does not fit the row on the page");
+    }
+    to.setAttribute("hx-swap-oob", "true");  // what the whole row says (patches.py)
+    syncRoot(from, to);
+    indexes.forEach(function (at, k) { morphNode(cells[at], parts[k]); });
     return from;
   }
 
   R.morph = morph;
+  R.morphCells = morphCells;
 })();

@@ -17,7 +17,7 @@ from playwright.sync_api import Page
 from rollouts.dom import dom_id
 from rollouts.info import build_rollout_info
 from rollouts.keys import RolloutKey
-from rollouts.live.messages import RenderedRow, rows_frames, rows_messages
+from rollouts.live.messages import RenderedRow, rows_frames, rows_messages, updated_row
 from rollouts.live.snapshots import render_row
 from rollouts.publish import namespace_group
 from rollouts.readmodel import RowData
@@ -64,11 +64,17 @@ class LivePage:
 
     def __init__(self, page: Page, query: str = "") -> None:
         self.page = page
-        self.known: set[str] = set()
+        self.known: dict[str, str] = {}
+        self.sent: dict[RolloutKey, str] = {}  # what the publisher last sent, per row
         open_live(page, f"/?namespace={SANDBOX}" + (f"&{query}" if query else ""))
 
     def send(self, *rows: RenderedRow, removed: tuple[str, ...] = ()) -> None:
+        """As the publisher sends: a row sent before goes with its patch (changed cells)."""
         gone = [(key(name), dom_id("row", key(name))) for name in removed]
+        rows = tuple(updated_row(row, self.sent.get(row.key)) for row in rows)
+        self.sent.update({row.key: row.html for row in rows})
+        for name in removed:
+            self.sent.pop(key(name), None)
         for group, message in rows_messages(rows, gone):
             if group != namespace_group("default", SANDBOX):
                 continue  # the same rows, for the pages of all namespaces

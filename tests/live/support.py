@@ -146,8 +146,9 @@ def row_id(rollout: RolloutKey) -> str:
 
 
 def replaced_rows(frame: str) -> dict[str, Element]:
+    """Rows replaced whole or patched in place (only their changed cells)."""
     return {e.id: e for e in elements(frame) if e.id and e.id.startswith("row--")
-            and e.oob == "true"}
+            and (e.oob == "true" or (e.oob or "").startswith("cells:"))}
 
 
 def inserted_rows(frame: str) -> list[str]:

@@ -66,7 +66,7 @@ def test_a_row_shows_status_step_weights_replicasets_and_actions(
 def test_a_fully_promoted_rollout_reads_all_stable(client: Client, fleet: None) -> None:
     html = client.get("/?q=%22bravo%22").text
     assert '<span class="wtext">stable</span>' in html
-    assert 'aria-label="fully promoted: all traffic to stable"' in html
+    assert 'role="img" title="fully promoted: all traffic to stable"' in html
 
 
 def test_the_namespace_filter_lists_only_that_namespace(client: Client, fleet: None) -> None:
