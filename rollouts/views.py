@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from rollouts import fragments, readmodel
+from rollouts.access import guards
+from rollouts.access.identity import Identity
 from rollouts.actions import availability, expect_from_info, run_action
 from rollouts.actions.preview import describe
 from rollouts.keys import RolloutKey
@@ -131,6 +133,7 @@ def _params(action: str, data: Any) -> dict[str, Any]:
 
 
 @require_GET
+@guards.button
 def confirm(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
     """The dialog for one action: what happens next, computed from the state it carries."""
     key = _key(namespace, name)
@@ -171,10 +174,11 @@ def _expect(data: Any) -> dict[str, Any] | None:
 
 
 def _act_in_worker(key: RolloutKey, action: str, params: dict[str, Any],
-                   expect: dict[str, Any] | None, from_detail: bool) -> tuple[str, int]:
+                   expect: dict[str, Any] | None, from_detail: bool,
+                   who: Identity) -> tuple[str, int]:
     try:
         result = run_action(None, key, UI_ACTIONS[action][0], params, expect=expect,
-                            source="ui")
+                            source="ui", actor=who.name, attribution=who.attribution())
         html = render_to_string("rollouts/_toast.html", _toast(action, result))
         if from_detail:
             html += fragments.action_records(key, readmodel.load_actions(key))
@@ -184,6 +188,7 @@ def _act_in_worker(key: RolloutKey, action: str, params: dict[str, Any],
 
 
 @require_POST
+@guards.button
 async def act(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
     """Run one action through the actions service and answer with a toast.
 
@@ -199,7 +204,7 @@ async def act(request: HttpRequest, namespace: str, name: str, action: str) -> H
     form = request.POST
     html, status = await sync_to_async(_act_in_worker, thread_sensitive=False)(
         _key(namespace, name), action, _params(action, form), _expect(form),
-        form.get("from") == "detail")
+        form.get("from") == "detail", guards.identity_of(request))
     return HttpResponse(html, status=status)
 
 

@@ -60,13 +60,15 @@ def run_action(
     expect: Expect | dict[str, Any] | None = None,
     actor: str = "anonymous",
     source: str = "api",
+    attribution: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> ActionResult:
     """Carry out one action on one rollout, exactly once, and record how it ended.
 
     `gateway` None means the process's shared one (a configuration problem is then a 503 with a
     record, like any other failure); `expect` may be the raw `{"resourceVersion", "step",
-    "state"}` object a caller sent.
+    "state"}` object a caller sent; `attribution` (Identity.attribution()) is the actor's
+    groups, sign-in method, token name and address, kept in the record.
     """
     started, at = time.monotonic(), timezone.now()
     calls = ActionCalls(gateway, key.namespace)
@@ -99,7 +101,7 @@ def run_action(
     duration_ms = int((time.monotonic() - started) * 1000)
     record_id = write_record(
         key, action=name, params=checked, seen=seen, result=result, actor=actor,
-        source=source, at=at, duration_ms=duration_ms,
+        source=source, at=at, duration_ms=duration_ms, attribution=attribution,
     )
     return replace(result, record_id=record_id)
 
