@@ -65,8 +65,10 @@ def sign_in(server: Dashboard, name: str, password: str = PASSWORD,
 
 def post_json(session: requests.Session | Any, server: Dashboard, path: str,
               body: Any = None, **headers: str) -> requests.Response:
+    """POST JSON; `X_CSRFToken="…"` sends the header X-CSRFToken."""
     return session.post(server.url + path, json=body if body is not None else {},
-                        headers=headers, timeout=60)
+                        headers={k.replace("_", "-"): v for k, v in headers.items()},
+                        timeout=60)
 
 
 def wait_for(what: str, check: Callable[[], Any], timeout: float = 60.0) -> Any:
@@ -80,8 +82,13 @@ def wait_for(what: str, check: Callable[[], Any], timeout: float = 60.0) -> Any:
         time.sleep(0.1)
 
 
-def newest_record(server: Dashboard, token: str) -> dict[str, Any]:
-    response = requests.get(server.url + ACTIONS + "?limit=1", timeout=30,
+def records(server: Dashboard, token: str, limit: int = 20) -> list[dict[str, Any]]:
+    """The guide rollout's newest action records, through the API as the audit token."""
+    response = requests.get(f"{server.url}{ACTIONS}?limit={limit}", timeout=30,
                             headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text
-    return response.json()["actions"][0]
+    return response.json()["actions"]
+
+
+def record_ids(server: Dashboard, token: str) -> list[int]:
+    return [record["id"] for record in records(server, token)]
