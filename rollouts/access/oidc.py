@@ -131,6 +131,20 @@ class Backend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("the ID token was issued to another client")
         return payload
 
+    def retrieve_matching_jwk(self, token: str) -> Any:
+        """The provider's key for this token: by `kid` when the token names one (some
+        providers, the test one included, do not; then the provider must have one key)."""
+        header = jwt.get_unverified_header(token)
+        response = requests.get(self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        keys = [key for key in response.json().get("keys") or []
+                if (not header.get("kid") or key.get("kid") == header["kid"])
+                and key.get("alg", header.get("alg")) == header.get("alg")
+                and key.get("use", "sig") == "sig"]
+        if len(keys) != 1:
+            raise SuspiciousOperation("no single key of the provider matches the ID token")
+        return jwt.PyJWK(keys[0])
+
     def get_userinfo(self, access_token: str, id_token: str,
                      payload: dict[str, Any]) -> dict[str, Any]:
         claims = super().get_userinfo(access_token, id_token, payload)
@@ -159,6 +173,8 @@ class Backend(OIDCAuthenticationBackend):
 
 def _failure_page(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
     log.warning("OIDC sign-in refused: %s", message)
+    if len(message) > 400:  # a provider's error page quoted whole helps nobody
+        message = message[:400] + "…"
     return render(request, "access/signin_error.html", {"message": message}, status=status)
 
 
@@ -185,6 +201,11 @@ class Callback(OIDCAuthenticationCallbackView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         self.why = ""
+        state = request.GET.get("state")
+        if "code" in request.GET and state not in (request.session.get("oidc_states") or {}):
+            self.why = ("its state matches no sign-in this browser started (a forged, replayed "
+                        "or expired redirect); start again")
+            return self.login_failure()
         try:
             return super().get(request)
         except SuspiciousOperation as exc:
@@ -196,8 +217,6 @@ class Callback(OIDCAuthenticationCallbackView):
     def login_failure(self) -> HttpResponse:
         why = getattr(self, "why", "") or self.request.GET.get("error_description", "") \
             or self.request.GET.get("error", "")
-        if not why and "state" in self.request.GET and "oidc_states" not in self.request.session:
-            why = "this sign-in was not started here (or the session expired); start again"
         return _failure_page(self.request, "Sign-in failed: " + (why or "the provider did not "
                                                                   "confirm who you are"))
 
