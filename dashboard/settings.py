@@ -176,6 +176,11 @@ if ROLLOUTS_AUTH == "none" and ROLLOUTS_ANONYMOUS_ROLE == "none":
     raise ImproperlyConfigured(
         "ROLLOUTS_AUTH=none lets nobody sign in: set ROLLOUTS_ANONYMOUS_ROLE to the role "
         "everyone gets (viewer, operator, admin or a custom role)")
+if ROLLOUTS_ANONYMOUS_ROLE not in ("none", "viewer", "operator", "admin") \
+        and not ROLLOUTS_POLICY_FILE:
+    raise ImproperlyConfigured(
+        f"ROLLOUTS_ANONYMOUS_ROLE={ROLLOUTS_ANONYMOUS_ROLE!r} is not a built-in role (none, "
+        "viewer, operator, admin) and no ROLLOUTS_POLICY_FILE could define it")
 if ROLLOUTS_AUTH == "proxy" and not ROLLOUTS_TRUSTED_PROXIES:
     raise ImproperlyConfigured(
         "ROLLOUTS_AUTH=proxy needs ROLLOUTS_TRUSTED_PROXIES: the addresses (CIDRs) of the "

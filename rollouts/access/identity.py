@@ -132,20 +132,29 @@ def _from_proxy(header: Callable[[str], str], address: str) -> Identity | None:
     except ValueError as exc:
         raise Refused(403, "Forbidden", f"the proxy's {names[0]} header: {exc}") from None
     groups = tuple(g.strip() for g in header(names[2]).split(",") if g.strip())
-    forwarded = header("X-Forwarded-For").split(",")[-1].strip()
-    return build(user, groups, "proxy", forwarded or address)
+    return build(user, groups, "proxy", client_address(address, header))
+
+
+def client_address(peer: str, header: Callable[[str], str]) -> str:
+    """Who is at the other end: behind a trusted proxy, the address that proxy saw."""
+    if trusted_proxy(peer):
+        forwarded = header("X-Forwarded-For").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
+    return peer
 
 
 def resolve(*, address: str, header: Callable[[str], str], session: Any, user: Any,
             api: bool) -> Identity:
     """The identity behind one request; `header(name)` reads a request header ("" if absent)."""
+    peer, address = address, client_address(address, header)
     if api:
         kind, _, secret = header("Authorization").partition(" ")
         if kind.lower() == "bearer" and secret.strip():
             return _from_token(secret.strip(), address)
     mode = settings.ROLLOUTS_AUTH
     if mode == "proxy":
-        found = _from_proxy(header, address)
+        found = _from_proxy(header, peer)
         if found is not None:
             return found
     # A session from another sign-in method (before a configuration change) counts for

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rollouts.access import ratelimit
-from rollouts.access.identity import SESSION_GROUPS, SESSION_METHOD
+from rollouts.access.identity import SESSION_GROUPS, SESSION_METHOD, client_address
 
 
 def _next(request: HttpRequest) -> str:
@@ -39,7 +39,8 @@ def signin(request: HttpRequest) -> HttpResponse:
     if mode != "local" or request.method == "GET":
         return _page(request)
     username = request.POST.get("username", "").strip()[:150]
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request.META.get("REMOTE_ADDR", ""),
+                             lambda name: request.headers.get(name, ""))
     if ratelimit.locked(username, address):
         return _page(request, 429, username=username, error=(
             f"Too many failed sign-ins for {username or 'this name'} from {address}: try "

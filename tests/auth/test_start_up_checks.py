@@ -28,6 +28,8 @@ def _check(state_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     ({"ROLLOUTS_AUTH": "oidc"}, "ROLLOUTS_AUTH=oidc needs ROLLOUTS_OIDC_ISSUER"),
     ({"ROLLOUTS_AUTH": "oidc", "ROLLOUTS_OIDC_ISSUER": "http://127.0.0.1:1"},
      "ROLLOUTS_AUTH=oidc needs ROLLOUTS_OIDC_CLIENT_ID"),
+    ({"ROLLOUTS_ANONYMOUS_ROLE": "veiwer"}, "ROLLOUTS_ANONYMOUS_ROLE='veiwer' is not a built-in "
+                                            "role"),
     ({"ROLLOUTS_AUTH": "ldap"}, "ROLLOUTS_AUTH must be one of local, oidc, proxy, none"),
 ])
 def test_an_unusable_sign_in_configuration_stops_the_start(env: dict[str, str], message: str,
