@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from rollouts.access.guards import cluster, identity_of
@@ -19,8 +20,6 @@ def _namespace(request: HttpRequest) -> str:
 
 
 def account(request: HttpRequest) -> dict[str, Any]:
-    from django.conf import settings
-
     identity = identity_of(request)
     namespace = _namespace(request)
     # "*" asks for a role that holds in every namespace (the overview without a filter).
