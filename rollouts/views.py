@@ -52,6 +52,7 @@ def _live_status() -> str:
 
 
 @require_GET
+@guards.page
 def overview(request: HttpRequest) -> HttpResponse:
     query = ListQuery.from_params(request.GET)
     # `?namespace=a,b` works as on the API and the websocket; the menu offers one at a time.
@@ -96,6 +97,7 @@ def _columns(query: ListQuery) -> list[dict[str, Any]]:
 
 
 @require_GET
+@guards.page
 def detail(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
     key = _key(namespace, name)
     data = readmodel.load_detail(key)

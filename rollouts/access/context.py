@@ -28,7 +28,7 @@ def account(request: HttpRequest) -> dict[str, Any]:
         role = "some namespaces"
     mode = settings.ROLLOUTS_AUTH
     signin = ""
-    if mode in ("local", "oidc") and not identity.signed_in:
+    if mode in ("local", "oidc") and not identity.signed_in and request.path != "/signin":
         signin = "/signin?" + urlencode({"next": request.get_full_path()})
     return {"account": {
         "id": ACCOUNT_ID, "identity": identity, "name": identity.name, "role": role,

@@ -12,14 +12,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
 
 from rollouts.access.identity import Identity, anonymous
+from rollouts.access.middleware import refusal
 from rollouts.access.policy import ACTION_VERBS, VIEW
 from rollouts.actions.availability import LABELS
 from rollouts.actions.errors import BadInput
@@ -148,6 +150,25 @@ def _action_check(request: HttpRequest, namespace: str = "", action: str = "",
 def api_action(view: View) -> View:
     """An action POST: CSRF for cookie sign-ins (not for bearer tokens), then the verb's check."""
     return _wrap(view, _action_check)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+def _page_check(request: HttpRequest, **_: Any) -> HttpResponse | None:
+    identity = identity_of(request)
+    if identity.permissions.view_scopes():
+        return None
+    if not identity.signed_in and settings.ROLLOUTS_AUTH in ("local", "oidc"):
+        return HttpResponseRedirect("/signin?" + urlencode({"next": request.get_full_path()}))
+    if not identity.signed_in:
+        return refusal(request, 401, "Unauthenticated", "sign in to see rollouts")
+    return refusal(request, 403, "Forbidden", f"{identity.name} may not see any rollouts: "
+                                              "ask an admin for a grant")
+
+
+def page(view: View) -> View:
+    """A page: whoever may see nothing at all is sent to sign in (or told so)."""
+    return _wrap(view, _page_check)
 
 
 # --- the buttons ----------------------------------------------------------------------------

@@ -58,6 +58,7 @@ def refusal(request: HttpRequest, status: int, reason: str, message: str) -> Htt
     if request.path.startswith("/api/"):
         return JsonResponse({"error": {"code": status, "reason": reason, "message": message}},
                             status=status)
+    # With the request, so the header offers signing out (or in) on this page too.
     html = render_to_string("access/refused.html", {"status": status, "reason": reason,
-                                                    "message": message}, request=None)
+                                                    "message": message}, request=request)
     return HttpResponse(html, status=status)

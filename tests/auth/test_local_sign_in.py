@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.auth.support import NS, csrf_token, sign_in
+from tests.auth.support import NS, add_user, csrf_token, sign_in
 from tests.servers import Dashboard
 
 
@@ -51,9 +51,27 @@ def test_signing_out_takes_a_post_with_the_csrf_token(local: Dashboard) -> None:
     assert session.get(f"{local.url}/api/v1/rollouts", timeout=30).status_code == 200
 
 
-def test_anonymous_sees_a_sign_in_link_and_no_user(local: Dashboard) -> None:
+def test_the_sign_in_page_says_nobody_is_signed_in_and_links_nowhere_else(
+        local: Dashboard) -> None:
     session = requests.Session()
     csrf_token(session, local)
-    page = session.get(f"{local.url}/rollouts/{NS}/rollouts-demo", timeout=30).text
+    page = session.get(f"{local.url}/signin", timeout=30).text
     assert 'not signed in</span>' in page
-    assert f'href="/signin?next=%2Frollouts%2F{NS}%2Frollouts-demo">Sign in</a>' in page
+    assert 'href="/signin?' not in page
+
+
+def test_a_page_sends_someone_who_may_see_nothing_to_sign_in(local: Dashboard) -> None:
+    response = requests.get(f"{local.url}/rollouts/{NS}/rollouts-demo?tab=1", timeout=30,
+                            allow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["Location"] == \
+        f"/signin?next=%2Frollouts%2F{NS}%2Frollouts-demo%3Ftab%3D1"
+
+
+def test_a_signed_in_user_without_any_grant_is_told_so(local: Dashboard) -> None:
+    add_user(local, "nobody")
+    session, _ = sign_in(local, "nobody")
+    response = session.get(f"{local.url}/", timeout=30)
+    assert response.status_code == 403
+    assert "nobody may not see any rollouts: ask an admin for a grant" in response.text
+    assert 'action="/signout"' in response.text
