@@ -105,6 +105,8 @@ class Backend(OIDCAuthenticationBackend):
     has a session); issuer, audience and expiry checked; users by name, groups remembered."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The parent copies every setting onto the instance here, discovery's endpoints
+        # included: __getattr__ reads them when the sign-in flow first asks instead.
         self.UserModel = get_user_model()
 
     get_settings = staticmethod(_setting)
@@ -182,6 +184,7 @@ class Authenticate(OIDCAuthenticationRequestView):
     get_settings = staticmethod(_setting)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Skips the parent's __init__, which would ask discovery on every page load.
         super(OIDCAuthenticationRequestView, self).__init__(*args, **kwargs)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
