@@ -184,7 +184,8 @@ class Authenticate(OIDCAuthenticationRequestView):
     get_settings = staticmethod(_setting)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Skips the parent's __init__, which would ask discovery on every page load.
+        # Skips the parent's __init__: it would read the endpoint before get() can answer
+        # an unreachable provider with our page.
         super(OIDCAuthenticationRequestView, self).__init__(*args, **kwargs)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
 
