@@ -69,7 +69,7 @@ def start_dashboard(workdir: Path, kubeconfig: Path, port: int,
                     ) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KUBECONFIG": str(kubeconfig), "ROLLOUTS_WATCHER": "embedded",
            "DASHBOARD_STATE_DIR": str(workdir), "DATABASE_PATH": str(workdir / "db.sqlite3"),
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "WARNING", "ROLLOUTS_AUTH": "none", "ROLLOUTS_ANONYMOUS_ROLE": "admin"}
     env.pop("KUBE_CONTEXT", None)
     if batch_seconds is not None:
         env["ROLLOUTS_BATCH_SECONDS"] = str(batch_seconds)

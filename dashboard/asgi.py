@@ -15,6 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 # Django must be set up before anything imports models (consumers, routing).
 django_asgi_app = get_asgi_application()
 
+from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from rollouts.origins import SameOriginWebsocket  # noqa: E402
@@ -25,8 +26,9 @@ application = capture_consumer_loop(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            # Not channels' AllowedHostsOriginValidator: it ignores the port and the scheme.
-            "websocket": SameOriginWebsocket(URLRouter(websocket_urlpatterns)),
+            # Not channels' AllowedHostsOriginValidator: it ignores the port and the scheme. The
+            # session and its user in the scope: rollouts.access.identity_for_scope.
+            "websocket": SameOriginWebsocket(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
         }
     )
 )

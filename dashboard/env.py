@@ -6,6 +6,7 @@ a deployment manifest should stop the process at start-up, not change behaviour.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -108,3 +109,15 @@ def persistent_secret(path: Path) -> str:
         path.write_text(secret, encoding="utf-8")
         path.chmod(0o600)
         return secret
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """A comma-separated list of CIDRs (`10.0.0.0/8, ::1/128`); a bare address is a /32 or /128."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an address or a CIDR "
+                                       "such as 10.0.0.0/8") from None
+    return tuple(networks)

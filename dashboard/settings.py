@@ -13,6 +13,7 @@ from dashboard.env import (
     env_int,
     env_list,
     env_name,
+    env_networks,
     env_secret,
     env_str,
     persistent_secret,
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "daphne",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
@@ -45,14 +47,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rollouts.api_errors.ApiErrorsMiddleware",  # first: it reshapes the others' errors too
+    "rollouts.access.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "rollouts.headers.csp_header",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, so that a cross-site API call gets the API's JSON 403.
     "rollouts.origins.origin_check",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rollouts.access.middleware.IdentityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -79,6 +85,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csrf",
+                "rollouts.access.context.account",
             ],
         },
     }
@@ -159,6 +166,68 @@ ROLLOUTS_POLICY_FILE = env_str("ROLLOUTS_POLICY_FILE", "")
 ROLLOUTS_ACTION_SETTLE_SECONDS = env_float("ROLLOUTS_ACTION_SETTLE_SECONDS", 3.0, minimum=0.0)
 # How long after an action another one on the same rollout needs an `expect` to be accepted.
 ROLLOUTS_ACTION_COOLDOWN = env_float("ROLLOUTS_ACTION_COOLDOWN", 2.0, minimum=0.0)
+
+# --- Accounts and sign-in (see README, "Accounts and roles") -----------------------------
+# local: accounts with passwords; oidc: single sign-on; proxy: a trusted reverse proxy's
+# headers; none: nobody signs in and everyone gets ROLLOUTS_ANONYMOUS_ROLE.
+ROLLOUTS_AUTH = env_choice("ROLLOUTS_AUTH", "local", ("local", "oidc", "proxy", "none"))
+# What people who have not signed in may do (a role name), or `none`: they must sign in.
+ROLLOUTS_ANONYMOUS_ROLE = env_str("ROLLOUTS_ANONYMOUS_ROLE", "none").strip() or "none"
+ROLLOUTS_SESSION_HOURS = env_float("ROLLOUTS_SESSION_HOURS", 12.0, minimum=0.01)
+ROLLOUTS_TRUSTED_PROXIES = env_networks("ROLLOUTS_TRUSTED_PROXIES")
+ROLLOUTS_PROXY_USER_HEADER = env_str("ROLLOUTS_PROXY_USER_HEADER", "X-Forwarded-User")
+ROLLOUTS_PROXY_EMAIL_HEADER = env_str("ROLLOUTS_PROXY_EMAIL_HEADER", "X-Forwarded-Email")
+ROLLOUTS_PROXY_GROUPS_HEADER = env_str("ROLLOUTS_PROXY_GROUPS_HEADER", "X-Forwarded-Groups")
+# Failed sign-ins per user name and client address before sign-in is refused for a while.
+ROLLOUTS_SIGNIN_ATTEMPTS = env_int("ROLLOUTS_SIGNIN_ATTEMPTS", 5, minimum=1)
+ROLLOUTS_SIGNIN_LOCKOUT_SECONDS = env_int("ROLLOUTS_SIGNIN_LOCKOUT_SECONDS", 300, minimum=1)
+ROLLOUTS_OIDC_ISSUER = env_str("ROLLOUTS_OIDC_ISSUER").strip()
+ROLLOUTS_OIDC_GROUPS_CLAIM = env_str("ROLLOUTS_OIDC_GROUPS_CLAIM", "groups").strip() or "groups"
+ROLLOUTS_OIDC_SCOPES = env_str("ROLLOUTS_OIDC_SCOPES", "openid email profile groups")
+ROLLOUTS_SECURE_COOKIES = env_bool("ROLLOUTS_SECURE_COOKIES", False)
+
+if ROLLOUTS_AUTH == "none" and ROLLOUTS_ANONYMOUS_ROLE == "none":
+    raise ImproperlyConfigured(
+        "ROLLOUTS_AUTH=none lets nobody sign in: set ROLLOUTS_ANONYMOUS_ROLE to the role "
+        "everyone gets (viewer, operator, admin or a custom role)")
+if ROLLOUTS_ANONYMOUS_ROLE not in ("none", "viewer", "operator", "admin") \
+        and not ROLLOUTS_POLICY_FILE:
+    raise ImproperlyConfigured(
+        f"ROLLOUTS_ANONYMOUS_ROLE={ROLLOUTS_ANONYMOUS_ROLE!r} is not a built-in role (none, "
+        "viewer, operator, admin) and no ROLLOUTS_POLICY_FILE could define it")
+if ROLLOUTS_AUTH == "proxy" and not ROLLOUTS_TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "ROLLOUTS_AUTH=proxy needs ROLLOUTS_TRUSTED_PROXIES: the addresses (CIDRs) of the "
+        "reverse proxies whose identity headers are believed")
+
+LOGIN_URL = "/signin"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+SESSION_COOKIE_AGE = int(ROLLOUTS_SESSION_HOURS * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = ROLLOUTS_SECURE_COOKIES
+if ROLLOUTS_TRUSTED_PROXIES:
+    # Believed only behind a proxy we trust; the middleware drops it from anyone else.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if ROLLOUTS_AUTH == "oidc":
+    if not ROLLOUTS_OIDC_ISSUER:
+        raise ImproperlyConfigured("ROLLOUTS_AUTH=oidc needs ROLLOUTS_OIDC_ISSUER (the provider's "
+                                   "issuer URL, where /.well-known/openid-configuration is)")
+    OIDC_RP_CLIENT_ID = env_str("ROLLOUTS_OIDC_CLIENT_ID").strip()
+    if not OIDC_RP_CLIENT_ID:
+        raise ImproperlyConfigured("ROLLOUTS_AUTH=oidc needs ROLLOUTS_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_secret("ROLLOUTS_OIDC_CLIENT_SECRET")
+    AUTHENTICATION_BACKENDS = ["rollouts.access.oidc.Backend"]
+    OIDC_USE_PKCE = True
+    OIDC_RP_SCOPES = ROLLOUTS_OIDC_SCOPES
+    OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's logout
+    OIDC_TIMEOUT = 10
+    OIDC_AUTHENTICATE_CLASS = "rollouts.access.oidc.Authenticate"
+    OIDC_CALLBACK_CLASS = "rollouts.access.oidc.Callback"
 
 if ROLLOUTS_WATCHER == "external" and not REDIS_URL:
     raise ImproperlyConfigured(

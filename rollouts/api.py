@@ -3,9 +3,11 @@
 Reads come from the database the watcher fills, so they work while the cluster is away; actions
 go to the cluster through the actions service. Errors are `{"error": {code, reason, message}}`.
 
-The action endpoints are CSRF-exempt but insist on `Content-Type: application/json`: a
-cross-site form cannot send that without a CORS preflight, which this API never grants. The UI's
-buttons post to separate, CSRF-protected views.
+The action endpoints insist on `Content-Type: application/json`: a cross-site form cannot send
+that without a CORS preflight, which this API never grants. Callers signed in by a cookie (or a
+proxy) must also send the CSRF token; bearer-token callers need not. Who may see and do what is
+checked by rollouts/access/guards.py before anything runs. The UI's buttons post to separate,
+CSRF-protected views.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from rollouts.access import guards
+from rollouts.access.identity import Identity
 from rollouts.actions import expect_from_info, run_action
 from rollouts.actions.records import record_to_dict
 from rollouts.keys import InvalidName, RolloutKey, check_namespace, shown
@@ -95,6 +99,7 @@ def _statuses(text: str) -> set[str]:
 
 
 @require_GET
+@guards.api_list
 def rollouts(request: HttpRequest) -> JsonResponse:
     """`?namespace=a,b&status=Paused,Degraded&selector=app=x&search=demo,!old&attention=true`"""
     query = request.GET
@@ -122,7 +127,8 @@ def rollouts(request: HttpRequest) -> JsonResponse:
     items = [
         rollout_summary(row)
         for row in rows
-        if search_matches(terms, row.name, _labels(row))
+        if guards.may_view(request, row.namespace)
+        and search_matches(terms, row.name, _labels(row))
         and labels_match(requirements, _labels(row))
     ]
     return JsonResponse({"cluster": cluster_status(), "count": len(items), "rollouts": items})
@@ -141,6 +147,7 @@ def _not_found(namespace: str, name: str) -> JsonResponse:
 
 
 @require_GET
+@guards.api_read
 def rollout(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
     if invalid := _invalid_key(namespace, name):
         return invalid
@@ -180,6 +187,7 @@ def _newest(request: HttpRequest, model: type[RolloutEvent] | type[ActionRecord]
 
 
 @require_GET
+@guards.api_read
 def timeline(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
     """The newest `limit` events, oldest first; still served after the rollout is deleted."""
     newest = _newest(request, RolloutEvent, namespace, name)
@@ -196,6 +204,7 @@ def _event_to_dict(event: RolloutEvent) -> dict[str, Any]:
 
 
 @require_GET
+@guards.api_read
 def actions(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
     """The newest `limit` action records, newest first."""
     newest = _newest(request, ActionRecord, namespace, name)
@@ -205,9 +214,11 @@ def actions(request: HttpRequest, namespace: str, name: str) -> JsonResponse:
                          "actions": [record_to_dict(r) for r in newest]})
 
 
-def _run_in_worker(key: RolloutKey, action: str, body: dict[str, Any], expect: Any) -> Any:
+def _run_in_worker(key: RolloutKey, action: str, body: dict[str, Any], expect: Any,
+                   who: Identity) -> Any:
     try:
-        return run_action(None, key, action, body, expect=expect, source="api")
+        return run_action(None, key, action, body, expect=expect, source="api", actor=who.name,
+                          attribution=who.attribution())
     finally:
         db.connection.close()  # a worker thread's connection would otherwise linger
 
@@ -235,8 +246,9 @@ def _json_body(request: HttpRequest) -> dict[str, Any] | JsonResponse:
     return body
 
 
-@csrf_exempt
+@csrf_exempt  # guards.api_action checks CSRF unless a bearer token signs the request
 @require_POST
+@guards.api_action
 async def action(request: HttpRequest, namespace: str, name: str, action: str) -> JsonResponse:
     """Body: the action's parameters plus an optional `expect` ({resourceVersion, step, state}).
 
@@ -253,7 +265,8 @@ async def action(request: HttpRequest, namespace: str, name: str, action: str) -
         return body
     expect = body.pop("expect", None)
     key = RolloutKey(_cluster(), namespace, name)
-    result = await sync_to_async(_run_in_worker, thread_sensitive=False)(key, action, body, expect)
+    result = await sync_to_async(_run_in_worker, thread_sensitive=False)(
+        key, action, body, expect, guards.identity_of(request))
     payload = {"outcome": result.outcome, "requests": result.requests, "record": result.record_id}
     if not result.ok:
         return error(result.status_code, result.reason or "Error", result.message, **payload)

@@ -45,3 +45,7 @@ def dom_id(part: str, key: RolloutKey) -> str:
         raise ValueError(f"a DOM id part is a lowercase word such as 'row', not {part!r}")
     names = (encode_name(key.cluster), encode_name(key.namespace), encode_name(key.name))
     return SEPARATOR.join((part, *names))
+
+
+# The header's account box (who is signed in, their role here, sign in / sign out).
+ACCOUNT_ID = "account"

@@ -138,7 +138,13 @@ class ActionRecord(models.Model):
     cluster = models.CharField(max_length=63)
     namespace = models.CharField(max_length=253)
     name = models.CharField(max_length=253)
-    actor = models.CharField(max_length=150, default="anonymous")
+    actor = models.CharField(max_length=150, default="anonymous")  # the user name
+    # Who the actor was at the time: groups then, how they signed in (local, oidc, proxy,
+    # token, cli, anonymous, none), the token's name, and the client's address.
+    actor_groups = models.JSONField(default=list)
+    actor_method = models.CharField(max_length=16, blank=True)
+    actor_token = models.CharField(max_length=150, blank=True)
+    actor_address = models.CharField(max_length=64, blank=True)
     source = models.CharField(max_length=16, default="api")  # ui, api, cli
     action = models.CharField(max_length=32)
     params = models.JSONField(default=dict)

@@ -51,6 +51,7 @@ class ActionData:
     outcome: str
     message: str
     duration_ms: int = 0
+    how: str = ""  # how the actor signed in: "oidc · groups a, b", "token deploy-bot", …
 
     @property
     def params_text(self) -> str:
@@ -139,13 +140,21 @@ def _events(key: RolloutKey, limit: int) -> tuple[EventData, ...]:
     return tuple(EventData(e.at, e.kind, e.message, e.revision, e.step_index) for e in rows)
 
 
+def _how(record: ActionRecord) -> str:
+    parts = [f"token {record.actor_token}" if record.actor_token else record.actor_method]
+    if record.actor_groups:
+        parts.append("groups " + ", ".join(str(g) for g in record.actor_groups))
+    parts.append(record.actor_address)
+    return " · ".join(part for part in parts if part)
+
+
 def _actions(key: RolloutKey, limit: int) -> tuple[ActionData, ...]:
     rows = ActionRecord.objects.filter(cluster=key.cluster, namespace=key.namespace,
                                        name=key.name).order_by("-at", "-id")[:limit]
     return tuple(
         ActionData(r.at, r.actor, r.source, r.action,
                    r.params if isinstance(r.params, dict) else {}, r.outcome, r.message,
-                   r.duration_ms)
+                   r.duration_ms, _how(r))
         for r in rows
     )
 

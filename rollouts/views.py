@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from rollouts import fragments, notices, readmodel
+from rollouts.access import guards
+from rollouts.access.identity import Identity
 from rollouts.actions import availability, expect_from_info, run_action
 from rollouts.actions.preview import describe
 from rollouts.keys import InvalidName, RolloutKey
@@ -56,6 +58,7 @@ def _live_status() -> str:
 
 
 @require_GET
+@guards.page
 def overview(request: HttpRequest) -> HttpResponse:
     query = ListQuery.from_params(request.GET)
     # `?namespace=a,b` works as on the API and the websocket; the menu offers one at a time.
@@ -102,6 +105,7 @@ def _columns(query: ListQuery) -> list[dict[str, Any]]:
 
 
 @require_GET
+@guards.page
 def detail(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
     key = _key(namespace, name)
     data = readmodel.load_detail(key)
@@ -140,6 +144,7 @@ def _params(action: str, data: Any) -> dict[str, Any]:
 
 
 @require_GET
+@guards.button
 def confirm(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
     """The dialog for one action: what happens next, computed from the state it carries.
 
@@ -190,12 +195,12 @@ def _expect(data: Any) -> dict[str, Any] | None:
 
 
 def _act_in_worker(key: RolloutKey, action: str, params: dict[str, Any],
-                   expect: dict[str, Any] | None, from_detail: bool
+                   expect: dict[str, Any] | None, from_detail: bool, who: Identity
                    ) -> tuple[dict[str, Any], int, str]:
     """The toast's context, the status code, and the action records if the page shows them."""
     try:
         result = run_action(None, key, UI_ACTIONS[action][0], params, expect=expect,
-                            source="ui")
+                            source="ui", actor=who.name, attribution=who.attribution())
         records = (fragments.action_records(key, readmodel.load_actions(key))
                    if from_detail else "")
         return _toast(action, result), result.status_code, records
@@ -204,6 +209,7 @@ def _act_in_worker(key: RolloutKey, action: str, params: dict[str, Any],
 
 
 @require_POST
+@guards.button
 async def act(request: HttpRequest, namespace: str, name: str, action: str) -> HttpResponse:
     """Run one action through the actions service and answer with a toast.
 
@@ -220,7 +226,7 @@ async def act(request: HttpRequest, namespace: str, name: str, action: str) -> H
     else:
         toast, status, records = await sync_to_async(_act_in_worker, thread_sensitive=False)(
             key, action, _params(action, form), _expect(form),
-            bool(request.htmx) and form.get("from") == "detail")
+            bool(request.htmx) and form.get("from") == "detail", guards.identity_of(request))
     if not request.htmx:
         notices.remember(request, toast)
         return notices.SeeOther(notices.safe_next(request, form.get("next"), detail_url(key)))

@@ -6,6 +6,10 @@
 2. Start daphne as a second child with `KUBECONFIG` pointing at that file and the embedded
    watcher on. That kubeconfig is the only thing the dashboard knows about the demo: pointed at
    a real cluster (`make serve`) it runs exactly the same code.
+   Before that, the demo's accounts `viewer`, `operator` and `admin` (each with that role
+   everywhere) get the random passwords kept in <state-dir>/demo-accounts.txt (mode 0600,
+   made on the first run, reused after), printed at start. The dashboard runs with local
+   sign-in and ROLLOUTS_ANONYMOUS_ROLE=viewer: the page opens read-only, with a "Sign in" link.
 3. Wait. Ctrl-C / SIGTERM, or either child dying, stops both: daphne first (so the watcher
    does not spend its last seconds reporting a vanished cluster), then simcluster.
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -81,9 +86,55 @@ def start_simcluster(args: argparse.Namespace) -> tuple[subprocess.Popen[str], P
     return child, Path(found["kubeconfig"])
 
 
-def start_dashboard(args: argparse.Namespace, kubeconfig: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "KUBECONFIG": str(kubeconfig), "ROLLOUTS_WATCHER": "embedded"}
+DEMO_ROLES = ("viewer", "operator", "admin")
+# Sets each demo account's password (creating the account if need be) from stdin lines.
+SET_PASSWORDS = """
+import sys
+from django.contrib.auth import get_user_model
+for line in sys.stdin:
+    name, password = line.split()
+    user, _ = get_user_model().objects.get_or_create(username=name)
+    user.set_password(password)
+    user.save()
+"""
+
+
+def demo_passwords(state_dir: Path) -> dict[str, str]:
+    """The demo accounts' passwords: read from the state directory, or made and kept there."""
+    path = state_dir / "demo-accounts.txt"
+    if path.exists():
+        pairs = (line.split() for line in path.read_text(encoding="utf-8").splitlines())
+        found = {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
+        if set(found) == set(DEMO_ROLES):
+            return found
+    passwords = {name: secrets.token_urlsafe(12) for name in DEMO_ROLES}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text("".join(f"{n} {p}\n" for n, p in passwords.items()), encoding="utf-8")
+    return passwords
+
+
+def ensure_demo_accounts(env: dict[str, str], passwords: dict[str, str]) -> None:
+    """The accounts with those passwords, and each its role everywhere (both idempotent)."""
+    manage = [sys.executable, "manage.py"]
+    lines = "".join(f"{name} {password}\n" for name, password in passwords.items())
+    subprocess.run([*manage, "shell", "-c", SET_PASSWORDS], cwd=ROOT, env=env, input=lines,
+                   text=True, check=True, capture_output=True)
+    for name in passwords:
+        subprocess.run([*manage, "access", "grant", name, "--user", name], cwd=ROOT, env=env,
+                       check=True, capture_output=True)
+
+
+def dashboard_env(kubeconfig: Path) -> dict[str, str]:
+    env = {**os.environ, "KUBECONFIG": str(kubeconfig), "ROLLOUTS_WATCHER": "embedded",
+           "ROLLOUTS_AUTH": "local", "ROLLOUTS_ANONYMOUS_ROLE": "viewer"}
     env.pop("KUBE_CONTEXT", None)  # the demo kubeconfig has one context, its current one
+    return env
+
+
+def start_dashboard(args: argparse.Namespace, kubeconfig: Path) -> subprocess.Popen[str]:
+    env = dashboard_env(kubeconfig)
     command = [sys.executable, "-m", "daphne", "-b", args.host, "-p", str(args.port),
                "dashboard.asgi:application"]
     return subprocess.Popen(command, cwd=ROOT, env=env, text=True)
@@ -107,9 +158,19 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     cluster, kubeconfig = start_simcluster(args)
+    passwords = demo_passwords(args.state_dir)
+    try:
+        ensure_demo_accounts(dashboard_env(kubeconfig), passwords)
+    except subprocess.CalledProcessError as exc:
+        stop([cluster])
+        raise SystemExit(f"could not set up the demo accounts: {exc.stderr}") from None
     dashboard = start_dashboard(args, kubeconfig)
     print(f"dashboard: http://{args.host}:{args.port}/  (demo cluster: KUBECONFIG={kubeconfig};"
           " Ctrl-C stops both)", flush=True)
+    print("read-only until you sign in; demo accounts (also in "
+          f"{args.state_dir / 'demo-accounts.txt'}):", flush=True)
+    for name, password in passwords.items():
+        print(f"  {name:<9} {password}", flush=True)
     children = [dashboard, cluster]
     try:
         while not stopping.wait(0.2):

@@ -26,9 +26,14 @@ def free_port() -> int:
 
 
 class Dashboard:
-    """daphne serving the real app, restartable on the same port."""
+    """daphne serving the real app, restartable on the same port.
 
-    def __init__(self, kubeconfig: Path, state_dir: Path) -> None:
+    No sign-in and full access (ROLLOUTS_AUTH=none, ROLLOUTS_ANONYMOUS_ROLE=admin) unless `env`
+    says otherwise.
+    """
+
+    def __init__(self, kubeconfig: Path, state_dir: Path,
+                 env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.state_dir = state_dir
@@ -42,6 +47,9 @@ class Dashboard:
             "ROLLOUTS_WATCH_INACTIVITY": "15",
             "LOG_LEVEL": "WARNING",
             "DEBUG": "false",
+            "ROLLOUTS_AUTH": "none",
+            "ROLLOUTS_ANONYMOUS_ROLE": "admin",
+            **(env or {}),
         }
         self.env.pop("KUBE_CONTEXT", None)
         self.process: subprocess.Popen[bytes] | None = None

@@ -33,12 +33,17 @@ def bounded_params(params: Any) -> dict[str, Any]:
 
 def write_record(key: RolloutKey, *, action: str, params: Any, seen: dict[str, Any],
                  result: ActionResult, actor: str, source: str, at: datetime,
-                 duration_ms: int) -> int | None:
+                 duration_ms: int, attribution: dict[str, Any] | None = None) -> int | None:
     """Save the record; the action already happened, so a database failure is only logged."""
+    who = attribution or {}
     try:
         record = ActionRecord.objects.create(
             cluster=key.cluster, namespace=key.namespace, name=key.name,
             actor=actor[:150], source=source[:16], action=action[:32],
+            actor_groups=[str(g) for g in who.get("groups") or ()],
+            actor_method=str(who.get("method") or "")[:16],
+            actor_token=str(who.get("token") or "")[:150],
+            actor_address=str(who.get("address") or "")[:64],
             params=bounded_params(params),
             seen=seen, requests=result.requests, outcome=result.outcome,
             message=result.message, at=at, duration_ms=duration_ms,
@@ -56,6 +61,9 @@ def record_to_dict(record: ActionRecord) -> dict[str, Any]:
         "id": record.pk,
         "at": record.at.isoformat(),
         "actor": record.actor,
+        "by": {"user": record.actor, "groups": record.actor_groups,
+               "method": record.actor_method, "token": record.actor_token,
+               "address": record.actor_address},
         "source": record.source,
         "action": record.action,
         "params": record.params,

@@ -60,14 +60,17 @@ def run_action(
     expect: Expect | dict[str, Any] | None = None,
     actor: str = "anonymous",
     source: str = "api",
+    attribution: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> ActionResult:
     """Carry out one action on one rollout, exactly once, and record how it ended.
 
     `gateway` None means the process's shared one (a configuration problem is then a 503 with a
     record, like any other failure); `expect` may be the raw `{"resourceVersion", "step",
-    "state"}` object a caller sent. A key no rollout can have is refused before anything else,
-    without a record: there is no rollout it could belong to.
+    "state"}` object a caller sent; `attribution` (Identity.attribution()) is the actor's
+    groups, sign-in method, token name and address, kept in the record. A key no rollout can
+    have is refused before anything else, without a record: there is no rollout it could
+    belong to.
     """
     try:
         key.check()
@@ -104,7 +107,7 @@ def run_action(
     duration_ms = int((time.monotonic() - started) * 1000)
     record_id = write_record(
         key, action=name, params=checked, seen=seen, result=result, actor=actor,
-        source=source, at=at, duration_ms=duration_ms,
+        source=source, at=at, duration_ms=duration_ms, attribution=attribution,
     )
     return replace(result, record_id=record_id)
 

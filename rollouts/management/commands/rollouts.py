@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import getpass
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from rollouts.access.identity import cli_identity
 from rollouts.actions import run_action
 from rollouts.cli.parser import add_arguments, retry_names, split_assignment
 from rollouts.cli.show import list_text, rollout_text
@@ -88,7 +90,10 @@ class Command(BaseCommand):
     def _act(self, gateway: Gateway, namespace: str, name: str, action: str,
              params: dict[str, Any]) -> None:
         key = RolloutKey(settings.ROLLOUTS_CLUSTER_NAME, namespace, name)
-        result = run_action(gateway, key, action, params, source="cli")
+        # Whoever runs manage.py holds the kubeconfig already: recorded, not checked.
+        who = cli_identity(getpass.getuser())
+        result = run_action(gateway, key, action, params, source="cli", actor=who.name,
+                            attribution=who.attribution())
         if not result.ok:
             raise CommandError(result.message)
         self.stdout.write(result.message)
