@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
@@ -141,8 +142,8 @@ def _action_check(request: HttpRequest, namespace: str = "", action: str = "",
             return failed
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        body = None  # the view answers that
+    except (ValueError, UnicodeDecodeError, RecursionError, RequestDataTooBig):
+        body = None  # the view answers that, in the API's own words
     found = denial(identity, api_verb(action, body), cluster(), namespace)
     return None if found is None else json_error(found.status, found.reason, found.message)
 
