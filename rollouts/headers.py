@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from inspect import iscoroutinefunction
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import sync_and_async_middleware
@@ -24,9 +26,18 @@ POLICY = (
     "img-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
     "frame-ancestors 'none'",
 )
+
+
+def form_targets() -> list[str]:
+    """Where a form may lead: here, and with OIDC the provider (sign-in and sign-out are POSTs
+    redirected there, and Chromium checks form-action against the redirect too)."""
+    targets = ["'self'"]
+    if settings.ROLLOUTS_AUTH == "oidc" and settings.ROLLOUTS_OIDC_ISSUER:
+        issuer = urlsplit(settings.ROLLOUTS_OIDC_ISSUER)
+        targets.append(f"{issuer.scheme}://{issuer.netloc}")
+    return targets
 
 
 def websocket_sources(request: HttpRequest) -> list[str]:
@@ -42,7 +53,7 @@ def websocket_sources(request: HttpRequest) -> list[str]:
 
 def content_security_policy(request: HttpRequest) -> str:
     connect = " ".join(["connect-src 'self'", *websocket_sources(request)])
-    return "; ".join([*POLICY, connect])
+    return "; ".join([*POLICY, " ".join(["form-action", *form_targets()]), connect])
 
 
 def _with_policy(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -83,3 +83,12 @@ def test_hsts_seconds_come_from_the_environment_and_a_typo_stops_the_process() -
     broken = settings_value("SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="1y")
     assert broken.returncode != 0
     assert "SECURE_HSTS_SECONDS must be an integer, got '1y'" in broken.stderr
+
+
+def test_forms_may_lead_to_the_oidc_provider_and_nowhere_else(settings: object) -> None:
+    from rollouts.headers import form_targets
+
+    assert form_targets() == ["'self'"]
+    settings.ROLLOUTS_AUTH = "oidc"  # type: ignore[attr-defined]
+    settings.ROLLOUTS_OIDC_ISSUER = "https://sso.example.com:8443/realms/ops"  # type: ignore[attr-defined]
+    assert form_targets() == ["'self'", "https://sso.example.com:8443"]
