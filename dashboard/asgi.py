@@ -17,6 +17,7 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from rollouts.metrics_asgi import count_websockets  # noqa: E402
 from rollouts.origins import SameOriginWebsocket  # noqa: E402
 from rollouts.routing import websocket_urlpatterns  # noqa: E402
 from rollouts.runtime import capture_consumer_loop, start_embedded_watcher  # noqa: E402
@@ -26,7 +27,7 @@ application = capture_consumer_loop(
         {
             "http": django_asgi_app,
             # Not channels' AllowedHostsOriginValidator: it ignores the port and the scheme.
-            "websocket": SameOriginWebsocket(URLRouter(websocket_urlpatterns)),
+            "websocket": count_websockets(SameOriginWebsocket(URLRouter(websocket_urlpatterns))),
         }
     )
 )

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rollouts.headers.csp_header",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rollouts.probes.probe_paths",  # before the Host check (CommonMiddleware) and any sign-in
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, so that a cross-site API call gets the API's JSON 403.
     "rollouts.origins.origin_check",
@@ -165,11 +166,20 @@ if ROLLOUTS_WATCHER == "external" and not REDIS_URL:
         "ROLLOUTS_WATCHER=external needs REDIS_URL to reach the web processes"
     )
 
+# --- Operations -------------------------------------------------------------------
+# The watcher process's /metrics, /healthz and /readyz (web processes serve them with the
+# pages). Loopback unless told otherwise: in a pod, 0.0.0.0 (deploy/ sets it). 0: no server.
+ROLLOUTS_METRICS_HOST = env_str("ROLLOUTS_METRICS_HOST", "127.0.0.1")
+ROLLOUTS_METRICS_PORT = env_int("ROLLOUTS_METRICS_PORT", 9102, minimum=0)
+# text: human-readable lines; json: one object per line (dashboard/logformat.py).
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+                   "json": {"()": "dashboard.logformat.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
 }

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import DatabaseError, close_old_connections, connection
 
+from rollouts import metrics
 from rollouts.keys import RolloutKey
 from rollouts.mirror_batch import BatchProcessor, WriteSet
 from rollouts.mirror_db import load_previous, write_batch
@@ -201,7 +202,7 @@ class Mirror:
     async def flush(self) -> WriteSet | None:
         """Process and write everything received so far. Returns what was written, if any."""
         self._wake.clear()
-        ops, self._ops = self._ops, []
+        ops, self._ops, since = self._ops, [], self._first_op_at
         reevaluate = time.monotonic() >= self._next_reevaluation
         if reevaluate:
             self._next_reevaluation = time.monotonic() + self.reevaluate_seconds
@@ -215,6 +216,7 @@ class Mirror:
         self.stats.process_seconds += time.perf_counter() - started
         self.stats.ops += batch.ops
         batch.status = status
+        metrics.publish_lag.changed(self._keys(batch), since if ops else time.monotonic())
         if self._unwritten is not None:
             self._unwritten.merge(batch)
             batch, self._unwritten = self._unwritten, None
@@ -229,6 +231,7 @@ class Mirror:
         try:
             saved_status = await self._in_db(write_batch, self.cluster, batch, now)
             self.stats.write_seconds += time.perf_counter() - started
+            metrics.MIRROR_COMMIT_SECONDS.observe(time.perf_counter() - started)
         except DatabaseError as exc:
             self.stats.failed_writes += 1
             log.warning("mirror write failed (%s); retrying with the next batch", exc)
@@ -236,6 +239,7 @@ class Mirror:
             self._wake.set()
             return None
         self.stats.transactions += 1
+        metrics.MIRROR_BATCH_SIZE.observe(batch.ops)
         self.stats.ops_committed += batch.ops
         took = time.perf_counter() - started
         log.log(logging.INFO if took > 1.0 else logging.DEBUG,
@@ -246,6 +250,9 @@ class Mirror:
         self.stats.events_written += len(batch.events)
         await self._publish(batch, saved_status)
         return batch
+
+    def _keys(self, batch: WriteSet) -> list[RolloutKey]:
+        return [RolloutKey(self.cluster, *key) for key in batch.changed | batch.removed]
 
     async def _publish(self, batch: WriteSet, status: Any) -> None:
         try:

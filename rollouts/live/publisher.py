@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db import close_old_connections, connections
 
-from rollouts import readmodel
+from rollouts import metrics, readmodel
 from rollouts.dom import dom_id
 from rollouts.keys import RolloutKey
 from rollouts.live import snapshots
@@ -145,6 +145,7 @@ class LivePublisher:
         for key in result.rendered:
             self._last_render[key] = now
         await self._send(result.messages)
+        metrics.publish_lag.published([*due, *removed])
 
     async def _until_due(self) -> None:
         assert self._wake is not None
@@ -231,6 +232,7 @@ class LivePublisher:
         rows = readmodel.load_rows_for(keys)
         rendered = [(row, snapshots.render_row(row)) for row in rows.values()]
         snapshots.remember_rows(rendered)
+        metrics.RENDERS.labels("row").inc(len(rendered))
         for _, row in rendered:
             out.rendered.add(row.key)
             if self._sent_rows.get(row.key) == row.html:
@@ -245,6 +247,7 @@ class LivePublisher:
     def _render_detail(self, key: RolloutKey, out: _Pass) -> None:
         parts = snapshots.detail_parts(key)
         self.stats.details_rendered += 1
+        metrics.RENDERS.labels("detail").inc()
         out.rendered.add(key)
         sent = self._sent_detail.setdefault(key, {})
         changed = {part: html for part, html in parts.items() if sent.get(part) != html}
@@ -257,6 +260,7 @@ class LivePublisher:
     def _render_status(self, status: Any) -> Messages:
         cluster = str(status.cluster)
         html = snapshots.status_html(status, cluster)
+        metrics.RENDERS.labels("status").inc()
         if self._sent_status.get(cluster) == html:
             return []
         self._sent_status[cluster] = html

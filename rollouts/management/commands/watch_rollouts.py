@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from rollouts import health
+from rollouts.metrics_server import start_metrics_server
 from rollouts.runtime import live_publisher, run_mirror
 
 
@@ -30,5 +32,15 @@ class Command(BaseCommand):
             f"watch_rollouts: mirroring cluster {settings.ROLLOUTS_CLUSTER_NAME} "
             f"({scope}) from {where}"
         )
-        await run_mirror(stop, publisher=live_publisher())
+        health.serve_as_watcher()
+        server = start_metrics_server(settings.ROLLOUTS_METRICS_HOST,
+                                      settings.ROLLOUTS_METRICS_PORT)
+        if server is not None:
+            host, port = server.server_address[:2]
+            self.stdout.write(f"watch_rollouts: metrics and probes on http://{host}:{port}/")
+        try:
+            await run_mirror(stop, publisher=live_publisher())
+        finally:
+            if server is not None:
+                server.shutdown()
         self.stdout.write("watch_rollouts: stopped")
