@@ -19,10 +19,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from rollouts.metrics_asgi import count_websockets  # noqa: E402
 from rollouts.origins import SameOriginWebsocket  # noqa: E402
+from rollouts.root_path import under_root_path  # noqa: E402
 from rollouts.routing import websocket_urlpatterns  # noqa: E402
 from rollouts.runtime import capture_consumer_loop, start_embedded_watcher  # noqa: E402
 
-application = capture_consumer_loop(
+application = capture_consumer_loop(under_root_path(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
@@ -30,6 +31,6 @@ application = capture_consumer_loop(
             "websocket": count_websockets(SameOriginWebsocket(URLRouter(websocket_urlpatterns))),
         }
     )
-)
+))
 
 start_embedded_watcher()

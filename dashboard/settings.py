@@ -13,6 +13,7 @@ from dashboard.env import (
     env_int,
     env_list,
     env_name,
+    env_root_path,
     env_secret,
     env_str,
     persistent_secret,
@@ -119,14 +120,29 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                           "OPTIONS": {"MAX_ENTRIES": 20_000}}}
 
-STATIC_URL = "/static/"
+# Serving under a path behind an ingress (upstream's --root-path): pages, API, websockets and
+# static files all live under it, and nothing but a 404 outside it (dashboard/asgi.py).
+ROLLOUTS_ROOT_PATH = env_root_path("ROLLOUTS_ROOT_PATH")
+FORCE_SCRIPT_NAME = ROLLOUTS_ROOT_PATH or None
+if ROLLOUTS_ROOT_PATH:
+    CSRF_COOKIE_PATH = SESSION_COOKIE_PATH = f"{ROLLOUTS_ROOT_PATH}/"
+
+STATIC_URL = f"{ROLLOUTS_ROOT_PATH}/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Only for `collectstatic` deployments; by default files come from the finders.
+# Set for deployments (the Dockerfile does, and runs `collectstatic`): files then come from
+# there with hashed, compressed copies that browsers may cache for ever. Unset (`make run`,
+# tests): straight from the finders, no collectstatic step needed.
 STATIC_ROOT = env_str("STATIC_ROOT") or None
-# daphne serves no static files by itself; WhiteNoise does, straight from the
-# finders so that no collectstatic step is needed.
-WHITENOISE_USE_FINDERS = True
+if STATIC_ROOT:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+# daphne serves no static files by itself; WhiteNoise does. Its prefix is matched against the
+# path inside the root path.
+WHITENOISE_USE_FINDERS = not STATIC_ROOT
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_STATIC_PREFIX = "/static/"
 
 USE_TZ = True
 TIME_ZONE = "UTC"
