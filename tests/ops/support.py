@@ -16,9 +16,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tests.servers import ROOT, START_TIMEOUT, free_port
+from tests.servers import ROOT, START_TIMEOUT, Dashboard, free_port
 
 PROMETHEUS = "/usr/bin/prometheus"
+ROOT_PATH = "/rollouts"
 
 
 def get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
@@ -121,3 +122,13 @@ class Prometheus:
 
     def stop(self) -> None:
         stop(self.process)
+
+
+class RootPathDashboard(Dashboard):
+    """daphne serving the app under ROOT_PATH: `url` is the app's, `origin` the server's."""
+
+    def __init__(self, kubeconfig: Path, state_dir: Path) -> None:
+        super().__init__(kubeconfig, state_dir)
+        self.origin = self.url
+        self.url = self.origin + ROOT_PATH  # start() waits for {url}/healthz
+        self.env["ROLLOUTS_ROOT_PATH"] = ROOT_PATH

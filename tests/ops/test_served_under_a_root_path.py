@@ -17,20 +17,10 @@ import pytest
 
 from simcluster.cluster import SimCluster
 from tests.mirror.objects import seed_rollout_tree
-from tests.ops.support import get
-from tests.servers import Dashboard
+from tests.ops.support import ROOT_PATH, RootPathDashboard, get
 
-ROOT_PATH = "/rollouts"
 DETAIL = "/rollouts/my-demo/rollouts-demo"  # inside the app
 LINK = re.compile(r'(?:href|src|action|ws-connect|hx-post|data-url|content)="(/[^"]*)"')
-
-
-class RootPathDashboard(Dashboard):
-    def __init__(self, kubeconfig: Path, state_dir: Path) -> None:
-        super().__init__(kubeconfig, state_dir)
-        self.origin = self.url
-        self.url = self.origin + ROOT_PATH  # start() waits for {url}/healthz
-        self.env["ROLLOUTS_ROOT_PATH"] = ROOT_PATH
 
 
 @pytest.fixture
