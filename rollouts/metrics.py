@@ -17,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -97,28 +98,30 @@ def set_leader(leading: bool) -> None:
 class PublishLag:
     """When each rollout's oldest unpublished change reached the mirror, until it is published.
 
-    The mirror notes the keys of a committed batch with the time its first event arrived; the
-    publisher reports the keys a render pass has dealt with (sent, or nobody was watching).
-    Bounded: a mirror without a live publisher must not grow it for ever.
+    The mirror notes the (namespace, name) keys of a committed batch with the time its first
+    event arrived; the publisher reports the RolloutKeys a render pass has dealt with (sent, or
+    nobody was watching). Bounded: a mirror without a live publisher must not grow it for ever.
     """
 
     def __init__(self, histogram: Histogram, limit: int = 20_000) -> None:
         self.histogram, self.limit = histogram, limit
-        self._since: OrderedDict[object, float] = OrderedDict()
+        self._since: OrderedDict[tuple[str, str, str], float] = OrderedDict()
         self._lock = threading.Lock()
 
-    def changed(self, keys: Iterable[object], since: float) -> None:
+    def changed(self, cluster: str, keys: Iterable[tuple[str, str]], since: float) -> None:
         with self._lock:
-            for key in keys:
-                self._since.setdefault(key, since)
+            for namespace, name in keys:
+                self._since.setdefault((cluster, namespace, name), since)
             while len(self._since) > self.limit:
                 self._since.popitem(last=False)
 
-    def published(self, keys: Iterable[object]) -> None:
+    def published(self, keys: Iterable[Any]) -> None:
+        """`keys`: RolloutKeys (anything with cluster, namespace and name)."""
         now = time.monotonic()
         with self._lock:
             lags = [now - since for key in keys
-                    if (since := self._since.pop(key, None)) is not None]
+                    if (since := self._since.pop((key.cluster, key.namespace, key.name),
+                                                 None)) is not None]
         for lag in lags:
             self.histogram.observe(lag)
 

@@ -50,10 +50,20 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def start_metrics_server(host: str, port: int) -> ThreadingHTTPServer | None:
-    """Serve on a daemon thread; None when `port` is 0. A busy port fails loudly."""
+    """Serve on a daemon thread; None when `port` is 0 or cannot be bound.
+
+    A busy port is logged as an error, not fatal: mirroring matters more than its metrics, and
+    in a pod the failing probes make it visible anyway (locally, several watchers on one machine
+    need a ROLLOUTS_METRICS_PORT each).
+    """
     if port == 0:
         return None
-    server = ThreadingHTTPServer((host, port), _Handler)
+    try:
+        server = ThreadingHTTPServer((host, port), _Handler)
+    except OSError as exc:
+        log.error("watcher metrics and probes unavailable: cannot listen on %s:%d (%s)",
+                  host, port, exc)
+        return None
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="rollouts-metrics", daemon=True).start()
     log.info("watcher metrics and probes on http://%s:%d/metrics", host, server.server_port)

@@ -216,7 +216,8 @@ class Mirror:
         self.stats.process_seconds += time.perf_counter() - started
         self.stats.ops += batch.ops
         batch.status = status
-        metrics.publish_lag.changed(self._keys(batch), since if ops else time.monotonic())
+        metrics.publish_lag.changed(self.cluster, batch.changed | batch.removed,
+                                    since if ops else time.monotonic())
         if self._unwritten is not None:
             self._unwritten.merge(batch)
             batch, self._unwritten = self._unwritten, None
@@ -250,9 +251,6 @@ class Mirror:
         self.stats.events_written += len(batch.events)
         await self._publish(batch, saved_status)
         return batch
-
-    def _keys(self, batch: WriteSet) -> list[RolloutKey]:
-        return [RolloutKey(self.cluster, *key) for key in batch.changed | batch.removed]
 
     async def _publish(self, batch: WriteSet, status: Any) -> None:
         try:

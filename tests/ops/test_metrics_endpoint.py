@@ -6,6 +6,7 @@ from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
 from rollouts import metrics
+from rollouts.keys import RolloutKey
 
 FAMILIES = {
     "rollouts_watch_events", "rollouts_relists", "rollouts_watch_errors",
@@ -51,13 +52,15 @@ def test_unknown_label_values_are_counted_as_other(client: Client) -> None:
 
 
 def test_publish_lag_is_observed_once_per_noted_change(client: Client) -> None:
-    keys = ["lag-test-a", "lag-test-b"]
-    count = "rollouts_publish_lag_seconds_count"
-    before = value(scrape(client)["rollouts_publish_lag_seconds"], count)
-    metrics.publish_lag.changed(keys, since=0.0)
-    metrics.publish_lag.changed(keys, since=1e12)  # a later change keeps the oldest time
-    metrics.publish_lag.published([*keys, "never-noted"])
+    keys = [RolloutKey("lag-test", "my-demo", "a"), RolloutKey("lag-test", "my-demo", "b")]
+    count, bucket = "rollouts_publish_lag_seconds_count", "rollouts_publish_lag_seconds_bucket"
+    before = scrape(client)["rollouts_publish_lag_seconds"]
+    # Noted at monotonic time 0 (the machine's boot, long ago): lags far above 10 s.
+    metrics.publish_lag.changed("lag-test", [("my-demo", "a"), ("my-demo", "b")], since=0.0)
+    # A later change of a rollout not yet published keeps the oldest time.
+    metrics.publish_lag.changed("lag-test", [("my-demo", "a")], since=1e12)
+    metrics.publish_lag.published([*keys, RolloutKey("lag-test", "my-demo", "never-noted")])
     metrics.publish_lag.published(keys)
-    samples = scrape(client)["rollouts_publish_lag_seconds"]
-    assert value(samples, count) == before + 2
-    assert value(samples, "rollouts_publish_lag_seconds_bucket", le="+Inf") == before + 2
+    after = scrape(client)["rollouts_publish_lag_seconds"]
+    assert value(after, count) == value(before, count) + 2
+    assert value(after, bucket, le="10.0") == value(before, bucket, le="10.0")

@@ -4,12 +4,15 @@ readiness includes the cluster connection and leadership, and fails when the clu
 from __future__ import annotations
 
 import json
+import logging
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from rollouts.metrics_server import start_metrics_server
 from simcluster.cluster import SimCluster
 from tests.mirror.objects import seed_rollout_tree
 from tests.ops.support import Watcher, get
@@ -58,3 +61,14 @@ def test_the_watcher_is_not_ready_while_the_cluster_is_unreachable(
     assert body["checks"]["cluster"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
     assert get(watcher.url + "/healthz")[0] == 200  # alive all the same: no restart wanted
+
+
+def test_a_busy_port_is_an_error_in_the_log_not_the_end_of_the_watcher(caplog) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with caplog.at_level(logging.ERROR, logger="rollouts.metrics_server"):
+            assert start_metrics_server("127.0.0.1", port) is None
+    assert f"cannot listen on 127.0.0.1:{port}" in caplog.text
+    assert start_metrics_server("127.0.0.1", 0) is None  # 0: no server, nothing logged
