@@ -13,7 +13,12 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from django.conf import settings
 
 from rollouts import health
 from rollouts.probes import metrics_text, readiness_body
@@ -68,3 +73,19 @@ def start_metrics_server(host: str, port: int) -> ThreadingHTTPServer | None:
     threading.Thread(target=server.serve_forever, name="rollouts-metrics", daemon=True).start()
     log.info("watcher metrics and probes on http://%s:%d/metrics", host, server.server_port)
     return server
+
+
+@contextmanager
+def watcher_endpoints(stdout: Any) -> Iterator[None]:
+    """For `watch_rollouts`: readiness includes the watcher's checks, and the port is served
+    (from the settings) while the block runs; `stdout` hears where."""
+    health.serve_as_watcher()
+    server = start_metrics_server(settings.ROLLOUTS_METRICS_HOST, settings.ROLLOUTS_METRICS_PORT)
+    if server is not None:
+        host, port = server.server_address[:2]
+        stdout.write(f"watch_rollouts: metrics and probes on http://{host}:{port}/")
+    try:
+        yield
+    finally:
+        if server is not None:
+            server.shutdown()

@@ -232,7 +232,6 @@ class Mirror:
         try:
             saved_status = await self._in_db(write_batch, self.cluster, batch, now)
             self.stats.write_seconds += time.perf_counter() - started
-            metrics.MIRROR_COMMIT_SECONDS.observe(time.perf_counter() - started)
         except DatabaseError as exc:
             self.stats.failed_writes += 1
             log.warning("mirror write failed (%s); retrying with the next batch", exc)
@@ -240,7 +239,6 @@ class Mirror:
             self._wake.set()
             return None
         self.stats.transactions += 1
-        metrics.MIRROR_BATCH_SIZE.observe(batch.ops)
         self.stats.ops_committed += batch.ops
         took = time.perf_counter() - started
         log.log(logging.INFO if took > 1.0 else logging.DEBUG,
@@ -249,6 +247,8 @@ class Mirror:
                 len(batch.changed), took)
         self.stats.rollouts_changed += len(batch.changed)
         self.stats.events_written += len(batch.events)
+        metrics.MIRROR_BATCH_SIZE.observe(batch.ops)
+        metrics.MIRROR_COMMIT_SECONDS.observe(took)
         await self._publish(batch, saved_status)
         return batch
 

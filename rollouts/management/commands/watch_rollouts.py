@@ -10,8 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from rollouts import health
-from rollouts.metrics_server import start_metrics_server
+from rollouts.metrics_server import watcher_endpoints
 from rollouts.runtime import live_publisher, run_mirror
 
 
@@ -19,7 +18,8 @@ class Command(BaseCommand):
     help = "Mirror the cluster's rollouts into the database and publish every change."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        asyncio.run(self._run())
+        with watcher_endpoints(self.stdout):
+            asyncio.run(self._run())
 
     async def _run(self) -> None:
         stop = asyncio.Event()
@@ -32,15 +32,5 @@ class Command(BaseCommand):
             f"watch_rollouts: mirroring cluster {settings.ROLLOUTS_CLUSTER_NAME} "
             f"({scope}) from {where}"
         )
-        health.serve_as_watcher()
-        server = start_metrics_server(settings.ROLLOUTS_METRICS_HOST,
-                                      settings.ROLLOUTS_METRICS_PORT)
-        if server is not None:
-            host, port = server.server_address[:2]
-            self.stdout.write(f"watch_rollouts: metrics and probes on http://{host}:{port}/")
-        try:
-            await run_mirror(stop, publisher=live_publisher())
-        finally:
-            if server is not None:
-                server.shutdown()
+        await run_mirror(stop, publisher=live_publisher())
         self.stdout.write("watch_rollouts: stopped")
