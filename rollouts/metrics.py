@@ -53,8 +53,8 @@ BYTES_SENT = Counter("rollouts_sent_bytes", "Websocket payload bytes sent, by pa
 SOCKETS = Gauge("rollouts_websockets_connected", "Open websockets, by page", ["page"])
 ACTIONS_RUN = Counter("rollouts_actions", "Actions run, by verb and outcome",
                       ["action", "outcome"])
-# 1 while this process runs the watcher and leads; the leader election sets it, and without
-# election a process running the watcher is the leader (rollouts.runtime).
+# 1 while this process's mirror runs (rollouts.runtime): without election that is the whole
+# run, with it the leader's terms; the election module may set it too (on losing the lease).
 LEADER = Gauge("rollouts_watcher_leader", "1 if this process's watcher leads (writes and "
                "publishes), else 0")
 

@@ -88,8 +88,9 @@ async def run_mirror(stop: asyncio.Event, *, publisher: Publisher | None = None,
     mirror = mirror or mirror_from_settings(publisher)
     flushed = asyncio.Event()
     flusher = asyncio.create_task(mirror.run(flushed), name="mirror flush")
-    if not getattr(settings, "ROLLOUTS_LEADER_ELECTION", False):
-        metrics.set_leader(True)  # without an election, whoever runs the watcher leads
+    # Whoever runs the mirror leads: always without an election, for its terms with one (a
+    # standby runs none); the election may also set it as its fencing decides.
+    metrics.set_leader(True)
     try:
         await _watch(mirror, stop, config, options)
     finally:
