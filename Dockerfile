@@ -33,6 +33,8 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
  && python -m compileall -q dashboard rollouts
 USER 10001:10001
 EXPOSE 3100 9102
+# For plain `docker run` of the web process; Kubernetes ignores it and uses the manifests'
+# probes (the watcher's are on its metrics port).
 HEALTHCHECK --interval=30s --timeout=5s \
   CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:3100' + os.environ.get('ROLLOUTS_ROOT_PATH', '') + '/healthz', timeout=4)"
 CMD ["daphne", "-b", "0.0.0.0", "-p", "3100", "--proxy-headers", "dashboard.asgi:application"]
