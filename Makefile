@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3100
 STATE_DIR ?= var
 
-.PHONY: run serve test lint unit e2e venv chromium migrate clean
+.PHONY: run serve test lint unit e2e venv chromium prometheus migrate clean
 
 # The demo: simcluster (demo seed, real time) as a child process writing a kubeconfig into
 # $(STATE_DIR), and the dashboard under daphne pointed at it. Ctrl-C stops both.
@@ -19,7 +19,7 @@ run: venv migrate
 serve: venv migrate
 	$(BIN)/daphne -b $(HOST) -p $(PORT) dashboard.asgi:application
 
-test: venv chromium lint unit e2e
+test: venv chromium prometheus lint unit e2e
 
 lint: venv
 	$(BIN)/ruff check .
@@ -48,6 +48,17 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "chromium is missing: run 'sudo apt-get install chromium' (Debian) and retry" >&2; exit 1; \
+	  fi; \
+	fi
+
+# Debian's prometheus scrapes the dashboard in tests/ops (the test skips, saying so, without it).
+prometheus:
+	@if ! command -v prometheus >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's prometheus for the metrics test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; \
+	  else \
+	    echo "prometheus is missing: the metrics test will skip ('sudo apt-get install prometheus')" >&2; \
 	  fi; \
 	fi
 

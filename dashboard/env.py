@@ -74,6 +74,20 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+_URL_PATH = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
+
+
+def env_root_path(name: str) -> str:
+    """A URL path prefix like `/rollouts` ("" for none); a trailing slash is dropped."""
+    value = os.environ.get(name, "").strip().rstrip("/")
+    if value and not _URL_PATH.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a path such as /rollouts (letters, digits, '.', '_', '~', '-' "
+            f"between slashes), got {os.environ.get(name)!r}"
+        )
+    return value
+
+
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 

@@ -14,6 +14,7 @@ from dashboard.env import (
     env_list,
     env_name,
     env_networks,
+    env_root_path,
     env_secret,
     env_str,
     persistent_secret,
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rollouts.headers.csp_header",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rollouts.probes.probe_paths",  # before the Host check (CommonMiddleware) and any sign-in
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, so that a cross-site API call gets the API's JSON 403.
@@ -125,14 +127,29 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                           "OPTIONS": {"MAX_ENTRIES": 20_000}}}
 
-STATIC_URL = "/static/"
+# Serving under a path behind an ingress (upstream's --root-path): pages, API, websockets and
+# static files all live under it, and nothing but a 404 outside it (dashboard/asgi.py).
+ROLLOUTS_ROOT_PATH = env_root_path("ROLLOUTS_ROOT_PATH")
+FORCE_SCRIPT_NAME = ROLLOUTS_ROOT_PATH or None
+if ROLLOUTS_ROOT_PATH:
+    CSRF_COOKIE_PATH = SESSION_COOKIE_PATH = f"{ROLLOUTS_ROOT_PATH}/"
+
+STATIC_URL = f"{ROLLOUTS_ROOT_PATH}/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Only for `collectstatic` deployments; by default files come from the finders.
+# Set for deployments (the Dockerfile does, and runs `collectstatic`): files then come from
+# there with hashed, compressed copies that browsers may cache for ever. Unset (`make run`,
+# tests): straight from the finders, no collectstatic step needed.
 STATIC_ROOT = env_str("STATIC_ROOT") or None
-# daphne serves no static files by itself; WhiteNoise does, straight from the
-# finders so that no collectstatic step is needed.
-WHITENOISE_USE_FINDERS = True
+if STATIC_ROOT:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+# daphne serves no static files by itself; WhiteNoise does. Its prefix is matched against the
+# path inside the root path.
+WHITENOISE_USE_FINDERS = not STATIC_ROOT
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_STATIC_PREFIX = "/static/"
 
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -234,11 +251,20 @@ if ROLLOUTS_WATCHER == "external" and not REDIS_URL:
         "ROLLOUTS_WATCHER=external needs REDIS_URL to reach the web processes"
     )
 
+# --- Operations -------------------------------------------------------------------
+# The watcher process's /metrics, /healthz and /readyz (web processes serve them with the
+# pages). Loopback unless told otherwise: in a pod, 0.0.0.0 (deploy/ sets it). 0: no server.
+ROLLOUTS_METRICS_HOST = env_str("ROLLOUTS_METRICS_HOST", "127.0.0.1")
+ROLLOUTS_METRICS_PORT = env_int("ROLLOUTS_METRICS_PORT", 9102, minimum=0)
+# text: human-readable lines; json: one object per line (dashboard/logformat.py).
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+                   "json": {"()": "dashboard.logformat.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
 }

@@ -33,7 +33,7 @@ def _message(request: HttpRequest, response: HttpResponseBase) -> str:
 
 def json_error(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     """The response, or for a non-JSON API error the same status as the API's JSON error."""
-    if (response.status_code < 400 or not request.path.startswith(API_PREFIX)
+    if (response.status_code < 400 or not request.path_info.startswith(API_PREFIX)
             or response.get("Content-Type", "").startswith("application/json")):
         return response
     code = response.status_code

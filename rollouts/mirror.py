@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import DatabaseError, connection
 
+from rollouts import metrics
 from rollouts.dbthread import drop_broken_connections
 from rollouts.keys import RolloutKey
 from rollouts.mirror_batch import BatchProcessor, WriteSet
@@ -216,7 +217,7 @@ class Mirror:
         """Process and write everything received so far. Returns what was written, if any.
         `provisional`: not every kind has been listed yet (BatchProcessor.process)."""
         self._wake.clear()
-        ops, self._ops = self._ops, []
+        ops, self._ops, since = self._ops, [], self._first_op_at
         reevaluate = time.monotonic() >= self._next_reevaluation
         if reevaluate:
             self._next_reevaluation = time.monotonic() + self.reevaluate_seconds
@@ -230,6 +231,8 @@ class Mirror:
         self.stats.process_seconds += time.perf_counter() - started
         self.stats.ops += batch.ops
         batch.status = status
+        metrics.publish_lag.changed(self.cluster, batch.changed | batch.removed,
+                                    since if ops else time.monotonic())
         if self._unwritten is not None:
             self._unwritten.merge(batch)
             batch, self._unwritten = self._unwritten, None
@@ -259,6 +262,8 @@ class Mirror:
                 len(batch.changed), took)
         self.stats.rollouts_changed += len(batch.changed)
         self.stats.events_written += len(batch.events)
+        metrics.MIRROR_BATCH_SIZE.observe(batch.ops)
+        metrics.MIRROR_COMMIT_SECONDS.observe(took)
         await self._publish(batch, saved_status)
         return batch
 

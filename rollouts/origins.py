@@ -96,7 +96,7 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
         return None
     message = (f"cross-site request refused: {claimed[:SHOWN]!r} is neither this dashboard's "
                f"origin ({own}) nor listed in CSRF_TRUSTED_ORIGINS")
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return error(403, "Forbidden", message)
     return HttpResponseForbidden(message, content_type="text/plain; charset=utf-8")
 

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from rollouts import paths
 from rollouts.keys import RolloutKey
 
 Info = dict[str, Any]
@@ -54,10 +55,15 @@ def text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def detail_url(key: RolloutKey) -> str:
+def rollout_path(key: RolloutKey) -> str:
+    """`/rollouts/<ns>/<name>` inside the app (the page; with /ws in front, its websocket)."""
     # Quoted by hand: a name the API should never have accepted still makes a (dead) link
     # instead of a crash in URL reversing.
     return f"/rollouts/{quote(key.namespace, safe='')}/{quote(key.name, safe='')}"
+
+
+def detail_url(key: RolloutKey) -> str:
+    return paths.url(rollout_path(key))
 
 
 @dataclass(frozen=True)

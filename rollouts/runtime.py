@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from rollouts import metrics
 from rollouts.errors import ClusterConfigError
 from rollouts.gateway import AsyncGateway
 from rollouts.kinds import ClusterConfig
@@ -87,9 +88,13 @@ async def run_mirror(stop: asyncio.Event, *, publisher: Publisher | None = None,
     mirror = mirror or mirror_from_settings(publisher)
     flushed = asyncio.Event()
     flusher = asyncio.create_task(mirror.run(flushed), name="mirror flush")
+    # Whoever runs the mirror leads: always without an election, for its terms with one (a
+    # standby runs none); the election may also set it as its fencing decides.
+    metrics.set_leader(True)
     try:
         await _watch(mirror, stop, config, options)
     finally:
+        metrics.set_leader(False)
         flushed.set()
         await flusher
 

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rollouts import api, views
+from rollouts import api, probes, views
 
 app_name = "rollouts"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", probes.readyz, name="readyz"),
+    path("metrics", probes.metrics, name="metrics"),
     # Pages and the buttons' endpoints (rollouts/views.py).
     path("rollouts/<str:namespace>/<str:name>", views.detail, name="detail"),
     path("rollouts/<str:namespace>/<str:name>/confirm/<str:action>", views.confirm,

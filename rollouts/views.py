@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
-from rollouts import fragments, notices, readmodel
+from rollouts import fragments, notices, paths, readmodel
 from rollouts.access import guards
 from rollouts.access.identity import Identity
 from rollouts.actions import availability, expect_from_info, run_action
@@ -29,7 +29,7 @@ from rollouts.actions.preview import describe
 from rollouts.keys import InvalidName, RolloutKey
 from rollouts.listing import STATUSES, ListQuery, counts, shown_rows
 from rollouts.live import snapshots
-from rollouts.present import detail_url
+from rollouts.present import detail_url, rollout_path
 
 # UI action → (service action, fixed parameters)
 UI_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -68,7 +68,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     tally = counts(rows, query)
     chips = [{"status": s, "count": tally[s], "on": s in query.statuses,
               "url": query.toggle_status(s), "icon": f"i-{s.lower()}"} for s in STATUSES]
-    ws_url = "/ws/overview"
+    ws_url = paths.url("/ws/overview")
     if query.namespace:
         ws_url += "?" + urlencode({"namespace": query.namespace})
     context = {
@@ -119,7 +119,7 @@ def detail(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
     if status == 404:
         parts["summary"] = fragments.detail_deleted(key, known=readmodel.ever_known(key))
     context = {"key": key, "parts": parts, "found": status == 200, "url": detail_url(key),
-               "ws_url": f"/ws/rollouts/{detail_url(key)[len('/rollouts/'):]}",
+               "ws_url": paths.url("/ws" + rollout_path(key)),
                "live_status_html": _live_status(), "toasts_html": notices.page_toasts(request)}
     return render(request, "rollouts/detail.html", context, status=status)
 

@@ -16,6 +16,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from rollouts import metrics
 from rollouts.errors import ClusterError, Gone, NotFound
 from rollouts.kinds import ISTIO_GROUP, KINDS
 
@@ -146,6 +147,7 @@ class KindLoop:
     async def list(self) -> None:
         started = time.monotonic()
         items, rv = await self.gateway.list(self.kind, self.scope)
+        metrics.RELISTS.labels(self.kind).inc()
         log.info("%s: listed %d at resourceVersion %s in %.2fs", self, len(items), rv,
                  time.monotonic() - started)
         valid = [item for item in items if not self._skip(item)]
@@ -188,6 +190,7 @@ class KindLoop:
             await asyncio.sleep(0.2)  # a server that ends every watch at once must not spin us
 
     def handle(self, event_type: str, obj: Any) -> None:
+        metrics.watch_event(self.kind, event_type)
         rv = _resource_version(obj)
         if rv and _went_backwards(rv, self.list_rv):
             raise Gone(410, "Expired", f"resourceVersion {rv} is older than {self.list_rv}")
@@ -215,6 +218,7 @@ class KindLoop:
             self.sink.health(self.kind, "synced", "", scope=self.scope)
 
     async def back_off(self, exc: ClusterError) -> None:
+        metrics.WATCH_ERRORS.labels(self.kind).inc()
         self.failures += 1
         self.healthy = False
         connection_failed = exc.status == 0

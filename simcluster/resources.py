@@ -2,7 +2,8 @@
 
 Kinds are identified by a *key*: for every kind the project cares about, the key is its plural
 (`rollouts`, `pods`, ...), as the store contract promises. A few extra kinds exist only so that
-upstream's example manifests apply whole (Ingress, Job, Ambassador, APISIX, App Mesh); they are
+upstream's example manifests (Ingress, Job, Ambassador, APISIX, App Mesh) and the dashboard's
+deploy/ manifests (ServiceAccount, RBAC, StatefulSet) apply whole; they are
 stored generically, and where their plural collides with one of ours (App Mesh's
 `virtualservices`) the key is `<plural>.<group>`.
 """
@@ -101,8 +102,28 @@ _CORE_KINDS = [
                  has_status=False, builtin=True),
 ]
 
-# Stored generically so that upstream's example manifests apply whole; no controller acts on them.
+RBAC_GROUP = "rbac.authorization.k8s.io"
+
+
+def _rbac(plural: str, singular: str, kind: str, namespaced: bool) -> ResourceType:
+    return ResourceType(RBAC_GROUP, ("v1",), plural, singular, kind, namespaced=namespaced,
+                        has_status=False, builtin=True)
+
+
+# Stored generically so that upstream's example manifests and the dashboard's own deploy/
+# manifests apply whole; no controller acts on them (a StatefulSet starts no pods, a Role
+# grants nothing: simcluster authorises every request).
 _EXTRA_KINDS = [
+    _core("serviceaccounts", "serviceaccount", "ServiceAccount", namespaced=True,
+          has_status=False, short_names=("sa",)),
+    _core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim",
+          namespaced=True, has_status=True, short_names=("pvc",)),
+    ResourceType("apps", ("v1",), "statefulsets", "statefulset", "StatefulSet", namespaced=True,
+                 has_status=True, short_names=("sts",), categories=("all",), builtin=True),
+    _rbac("roles", "role", "Role", True),
+    _rbac("rolebindings", "rolebinding", "RoleBinding", True),
+    _rbac("clusterroles", "clusterrole", "ClusterRole", False),
+    _rbac("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", False),
     ResourceType("networking.k8s.io", ("v1",), "ingresses", "ingress", "Ingress",
                  namespaced=True, has_status=True, short_names=("ing",), builtin=True),
     ResourceType("batch", ("v1",), "jobs", "job", "Job", namespaced=True, has_status=True,

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from rollouts import metrics
 from rollouts.actions import plans, serial
 from rollouts.actions.calls import ActionCalls
 from rollouts.actions.errors import ActionError, Refused
@@ -109,6 +110,7 @@ def run_action(
         key, action=name, params=checked, seen=seen, result=result, actor=actor,
         source=source, at=at, duration_ms=duration_ms, attribution=attribution,
     )
+    metrics.action_done(name, result.outcome)
     return replace(result, record_id=record_id)
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db import connections
 
-from rollouts import readmodel
+from rollouts import metrics, readmodel
 from rollouts.dbthread import drop_broken_connections
 from rollouts.dom import dom_id
 from rollouts.keys import RolloutKey
@@ -147,6 +147,7 @@ class LivePublisher:
         for key in result.rendered:
             self._last_render[key] = now
         await self._send(result.messages)
+        metrics.publish_lag.published([*due, *removed])
 
     async def _until_due(self) -> None:
         assert self._wake is not None
@@ -237,6 +238,7 @@ class LivePublisher:
         loaded = snapshots.cached_html(key for key in rows if key not in self._sent_rows)
         rendered = [(row, snapshots.render_row(row)) for row in rows.values()]
         snapshots.remember_rows(rendered)
+        metrics.RENDERS.labels("row").inc(len(rendered))
         for _, row in rendered:
             out.rendered.add(row.key)
             sent = self._sent_rows.get(row.key)
@@ -252,6 +254,7 @@ class LivePublisher:
     def _render_detail(self, key: RolloutKey, out: _Pass) -> None:
         parts = snapshots.detail_parts(key)
         self.stats.details_rendered += 1
+        metrics.RENDERS.labels("detail").inc()
         out.rendered.add(key)
         sent = self._sent_detail.setdefault(key, {})
         changed = {part: html for part, html in parts.items() if sent.get(part) != html}
@@ -264,6 +267,7 @@ class LivePublisher:
     def _render_status(self, status: Any) -> Messages:
         cluster = str(status.cluster)
         html = snapshots.status_html(status, cluster)
+        metrics.RENDERS.labels("status").inc()
         if self._sent_status.get(cluster) == html:
             return []
         self._sent_status[cluster] = html

@@ -131,8 +131,14 @@
       if (row) location.href = row.getAttribute("data-url");
     }
     else if (key === "?") document.getElementById("help-dialog").showModal();
-    else if (key === "o" && previous === "g") location.href = "/";
+    else if (key === "o" && previous === "g") location.href = overviewUrl();
     else if (key === "Escape" && page === "overview") R.controls.select(null);
+  }
+
+  // The brand link is the overview's URL, under any root path (ROLLOUTS_ROOT_PATH).
+  function overviewUrl() {
+    var brand = document.querySelector(".topbar .brand");
+    return brand ? brand.getAttribute("href") : "/";
   }
 
   setupActions();

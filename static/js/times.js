@@ -66,9 +66,15 @@
   // A page may stay open for days, through sleeps and clock corrections: each time its
   // websocket (re)connects, the offset is measured again against /healthz, NTP-style (the
   // server's time against the middle of the round trip; a slow answer is not trusted).
+  // Under an ingress path (ROLLOUTS_ROOT_PATH) every URL starts with it: <meta name="root-path">.
+  function rootPath() {
+    var meta = document.querySelector('meta[name="root-path"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
   function resync() {
     var sent = Date.now();
-    fetch("/healthz", { cache: "no-store" }).then(function (response) {
+    fetch(rootPath() + "/healthz", { cache: "no-store" }).then(function (response) {
       return response.json();
     }).then(function (body) {
       var back = Date.now();

@@ -31,7 +31,7 @@ def test_watch_rollouts_mirrors_until_sigterm_and_says_so(simcluster, tmp_path):
     db = tmp_path / "dashboard.sqlite3"
     env = {**os.environ, "DATABASE_PATH": str(db), "KUBECONFIG": str(simcluster.kubeconfig),
            "ROLLOUTS_WATCHER": "off", "ROLLOUTS_CLUSTER_NAME": "cli",
-           "DASHBOARD_STATE_DIR": str(tmp_path)}
+           "DASHBOARD_STATE_DIR": str(tmp_path), "ROLLOUTS_METRICS_PORT": "0"}
     env.pop("REDIS_URL", None)
     assert manage(env, "migrate", "--noinput").wait(60) == 0
     process = manage(env, "watch_rollouts")

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from rollouts.metrics_server import watcher_endpoints
 from rollouts.runtime import live_publisher, run_mirror
 
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     help = "Mirror the cluster's rollouts into the database and publish every change."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        asyncio.run(self._run())
+        with watcher_endpoints(self.stdout):
+            asyncio.run(self._run())
 
     async def _run(self) -> None:
         stop = asyncio.Event()
