@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from dashboard.env import (
     env_bool,
     env_choice,
+    env_database_url,
     env_float,
     env_int,
     env_list,
@@ -99,6 +100,10 @@ DATABASES = {
         "TEST": {"NAME": env_str("DATABASE_TEST_PATH", str(STATE_DIR / "test-dashboard.sqlite3"))},
     }
 }
+# DATABASE_URL (PostgreSQL) instead of the SQLite file: what web and watcher processes share.
+_postgres = env_database_url("DATABASE_URL", pool_max=env_int("DATABASE_POOL_SIZE", 20, minimum=1))
+if _postgres:
+    DATABASES = {"default": _postgres}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -9,3 +9,9 @@ pytest_plugins = ["simcluster.testing"]
 # has loaded the settings before this file (an environment variable set here would be too late);
 # browser tests start daphne as a subprocess with an environment of their own.
 settings.ROLLOUTS_WATCHER = "off"
+
+# On PostgreSQL (DATABASE_URL), in-process tests touch the ORM from short-lived threads and
+# event loops that never hand their connection back; psycopg's pool would count each as in use
+# until none is left. Here each thread gets a plain connection; the tests that start real web
+# and watcher processes (tests/production) run them with the pool.
+settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
