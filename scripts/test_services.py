@@ -70,7 +70,9 @@ def start_postgres(state: Path) -> str:
                   "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
                   "--locale=C.UTF-8"]))
     port = free_port()
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
+    # No autovacuum: its ANALYZE would take transaction ids the tests count (mirror batches).
+    options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off "
+               "-c autovacuum=off")
     run(as_owner([pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(pg / "log"),
                   "-w", "-t", str(int(START_TIMEOUT)), "start"]))
     run(as_owner([pg_bin("createdb"), "-h", str(data), "-p", str(port), "-U", DB_USER,
