@@ -165,6 +165,20 @@ ROLLOUTS_ACTION_SETTLE_SECONDS = env_float("ROLLOUTS_ACTION_SETTLE_SECONDS", 3.0
 # How long after an action another one on the same rollout needs an `expect` to be accepted.
 ROLLOUTS_ACTION_COOLDOWN = env_float("ROLLOUTS_ACTION_COOLDOWN", 2.0, minimum=0.0)
 
+# Several `watch_rollouts` replicas elect one leader through a coordination.k8s.io Lease;
+# client-go's timings by default. Namespace: ROLLOUTS_LEASE_NAMESPACE, else the pod's own.
+ROLLOUTS_LEADER_ELECTION = env_bool("ROLLOUTS_LEADER_ELECTION", ROLLOUTS_WATCHER == "external")
+ROLLOUTS_LEASE_NAME = env_name("ROLLOUTS_LEASE_NAME", "rollouts-dashboard-watcher")
+ROLLOUTS_LEASE_NAMESPACE = env_str("ROLLOUTS_LEASE_NAMESPACE", "")
+ROLLOUTS_LEASE_DURATION = env_float("ROLLOUTS_LEASE_DURATION", 15.0, minimum=1.0)
+ROLLOUTS_LEASE_RENEW_DEADLINE = env_float("ROLLOUTS_LEASE_RENEW_DEADLINE", 10.0, minimum=0.5)
+ROLLOUTS_LEASE_RETRY = env_float("ROLLOUTS_LEASE_RETRY", 2.0, minimum=0.1)
+if not ROLLOUTS_LEASE_RETRY < ROLLOUTS_LEASE_RENEW_DEADLINE < ROLLOUTS_LEASE_DURATION:
+    raise ImproperlyConfigured(
+        "ROLLOUTS_LEASE_RETRY < ROLLOUTS_LEASE_RENEW_DEADLINE < ROLLOUTS_LEASE_DURATION must hold"
+        " (a leader must give up before its lease can pass to another replica)"
+    )
+
 if ROLLOUTS_WATCHER == "external" and not REDIS_URL:
     raise ImproperlyConfigured(
         "ROLLOUTS_WATCHER=external needs REDIS_URL to reach the web processes"

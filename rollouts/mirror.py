@@ -36,6 +36,10 @@ def _rank(state: str) -> int:
     return STATE_ORDER.index(state) if state in STATE_ORDER else 1
 
 
+class NotLeading(Exception):
+    """This process's lease may have passed to another watcher: it must not write."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -100,6 +104,8 @@ class Mirror:
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollouts-mirror-db")
         self._loaded = False
         self._next_reevaluation = 0.0
+        # Leader fencing (rollouts.leader): asked before every write and every publish.
+        self.may_write: Callable[[], bool] = lambda: True
 
     # --- the sink (watcher's loop; must not block) ----------------------------------------
 
@@ -227,8 +233,12 @@ class Mirror:
         self.stats.batches += 1
         started = time.perf_counter()
         try:
-            saved_status = await self._in_db(write_batch, self.cluster, batch, now)
+            saved_status = await self._in_db(self._write_if_leading, batch, now)
             self.stats.write_seconds += time.perf_counter() - started
+        except NotLeading:  # the next leader lists everything again: drop, do not retry
+            log.warning("not the leader any more: a batch of %d events is left to the next one",
+                        batch.ops)
+            return None
         except DatabaseError as exc:
             self.stats.failed_writes += 1
             log.warning("mirror write failed (%s); retrying with the next batch", exc)
@@ -247,7 +257,14 @@ class Mirror:
         await self._publish(batch, saved_status)
         return batch
 
+    def _write_if_leading(self, batch: WriteSet, now: datetime) -> Any:
+        if not self.may_write():
+            raise NotLeading
+        return write_batch(self.cluster, batch, now)
+
     async def _publish(self, batch: WriteSet, status: Any) -> None:
+        if not self.may_write():
+            return
         try:
             if batch.changed or batch.removed:
                 await self.publisher.publish(
