@@ -111,7 +111,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "rollouts"},
+            # redis-py 8 times socket reads out after 5 s by default, as long as the layer's
+            # blocking BZPOPMIN waits: every idle consumer would crash. Longer than that wait.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                       "prefix": "rollouts"},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
