@@ -212,8 +212,8 @@ async def run_elected(stop: asyncio.Event, elector: Elector, lead: Lead) -> None
         while not stop.is_set():
             if await elector.attempt():
                 await _lead(stop, elector, lead)
-            else:
-                await _wait(stop, config.retry)
+            # After a term too: a mirror that keeps failing must not restart in a tight loop.
+            await _wait(stop, config.retry)
     finally:
         elector.close()
 
