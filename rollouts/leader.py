@@ -116,7 +116,7 @@ class Elector:
         future = asyncio.get_running_loop().run_in_executor(self._thread, self._attempt)
         try:
             won = await asyncio.wait_for(future, timeout)
-        except (TimeoutError, ClusterError) as exc:
+        except (TimeoutError, ClusterError, ValueError, TypeError) as exc:  # a Lease gone odd
             log.warning("lease %s/%s: %s", self.config.namespace, self.config.name, exc)
             won = False
         _state.update(leading=won and self.may_write())

@@ -134,7 +134,12 @@ def main(argv: list[str] | None = None) -> None:
     stop_postgres(state)
     if args.action == "start":
         state.mkdir(parents=True, exist_ok=True)
-        urls = {"DATABASE_URL": start_postgres(state), "REDIS_URL": start_redis(state)}
+        try:
+            urls = {"DATABASE_URL": start_postgres(state), "REDIS_URL": start_redis(state)}
+        except BaseException:  # nothing half-started may outlive a failed start
+            stop_redis(state)
+            stop_postgres(state)
+            raise
         (state / "env").write_text("".join(f"{k}={v}\n" for k, v in urls.items()))
         print(f"test services running; their URLs are in {state / 'env'}")
     else:
