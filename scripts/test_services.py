@@ -7,6 +7,7 @@
    as root, so as root the cluster belongs to the `postgres` user the Debian package creates and
    every server command runs through `runuser -u postgres`. It listens on 127.0.0.1 only (and a
    socket inside its data directory, never /var/run), on a free port, with a password for TCP.
+   Its data is under the state directory, or under /tmp when the `postgres` user cannot reach that.
 2. Redis: `redis-server` bound to 127.0.0.1 on a free port, nothing saved to disk.
 3. `start` writes DATABASE_URL and REDIS_URL, one `NAME=value` a line, to `<state-dir>/env`;
    `stop` stops whatever `start` started (fast shutdown; no error when nothing runs).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import os
 import secrets
 import shutil
@@ -23,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,8 +59,18 @@ def run(command: list[str], **kwargs: object) -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
 
 
+def pg_dir(state: Path) -> Path:
+    """`<state>/pg`, unless we are root and the `postgres` user could not reach it (a checkout
+    under /root): then a fixed directory under /tmp named after the state directory."""
+    if os.geteuid() != 0 or all(os.stat(p).st_mode & 0o001 for p in [state, *state.parents]
+                                if p.exists()):
+        return state / "pg"
+    digest = hashlib.sha256(str(state).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"rollouts-test-pg-{digest}"
+
+
 def start_postgres(state: Path) -> str:
-    pg = state / "pg"
+    pg = pg_dir(state)
     data, password = pg / "data", secrets.token_hex(16)
     shutil.rmtree(pg, ignore_errors=True)  # a fresh cluster each run: tests start from nothing
     pg.mkdir(parents=True)
@@ -81,7 +94,7 @@ def start_postgres(state: Path) -> str:
 
 
 def stop_postgres(state: Path) -> None:
-    data = state / "pg" / "data"
+    data = pg_dir(state) / "data"
     if (data / "postmaster.pid").exists():
         subprocess.run(as_owner([pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w",
                                  "stop"]), check=False, stdout=subprocess.DEVNULL)
