@@ -1,7 +1,7 @@
 """Production mode at scale: change -> frame at many viewers, bytes, CPU per process, watches.
 
     .venv/bin/python bench/scale.py [--rollouts 1000] [--pods 4] [--rate 50] [--seconds 20]
-                                    [--viewers 20] [--mode production|embedded|both]
+                                    [--viewers 20] [--mode production|embedded|both] [--no-page]
 
 1. simcluster runs in this process (controllers off), seeded with N rollout trees of P pods.
 2. production: PostgreSQL and Redis of their own (scripts/test_services.py, in a temporary
@@ -9,12 +9,15 @@
    and two daphne web processes with ROLLOUTS_WATCHER=external.
    embedded: one daphne with the watcher inside, on SQLite and the in-memory layer.
 3. One websocket viewer opens the overview, then the others, spread over the web processes;
-   each time we count the watch connections simcluster holds (viewers must not add any).
+   each time we count the watch connections simcluster holds (viewers must not add any). One
+   Chromium page (Debian's, bench/live_pages.py) opens the overview on the first web process.
 4. R status changes a second, round-robin over the rollouts (bench/live.py's `drive`), each
    writing a `bench-<seq>` marker; a viewer notes when a frame carrying it arrives.
-5. Printed: change -> frame p50/p95 over all (change, viewer) pairs, bytes per changed rollout
-   per viewer, CPU seconds of each process over the run, and the watch counts.
-Targets on the 2-core machine: frame p95 <= 150 ms, <= 2 KB per changed rollout.
+5. Printed: change -> frame p50/p95 over all (change, viewer) pairs, change -> DOM at the page,
+   bytes per changed rollout per viewer, CPU seconds of each process over the run (Chromium's not
+   included), and the watch counts.
+Targets on the 2-core machine: frame p95 <= 150 ms, DOM p95 <= 250 ms, <= 2 KB per changed
+rollout.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # before bench/: bench/simcluster.py is not the package
 
 from bench.live import cpu_seconds, drive, free_port, start_dashboard, wait_for_mirror  # noqa: E402
-from bench.live_outcome import percentile  # noqa: E402
+from bench.live_outcome import Outcome, percentile  # noqa: E402
 from simcluster.cluster import SimCluster  # noqa: E402
 from tests.mirror.objects import seed_rollout_tree  # noqa: E402
 from tests.production.support import Watcher, migrate  # noqa: E402
@@ -148,8 +151,7 @@ async def measure(args: argparse.Namespace, cluster: SimCluster, names: list[tup
         watches_n = open_watches(cluster)
         cpu_before = {name: cpu_seconds(p.pid) for name, p in stack.processes.items()}
         cpu_before["this (simcluster, viewers)"] = time.process_time()
-        viewers.counting = True
-        writes = await drive(cluster, names, args.rate, args.seconds)
+        writes, page = await _drive_with_page(args, cluster, names, stack, viewers)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and min(map(len, viewers.arrived)) < len(writes):
             await asyncio.sleep(0.1)
@@ -161,6 +163,37 @@ async def measure(args: argparse.Namespace, cluster: SimCluster, names: list[tup
             task.cancel()
         await asyncio.gather(*readers, return_exceptions=True)
     report(args, writes, viewers, cpu, (watches_1, watches_n))
+    if page is not None:
+        dom = [value * 1000 for value in page.latencies]
+        if dom:
+            print(f"  change -> DOM (1 Chromium page on {stack.urls[0]}): p50 "
+                  f"{percentile(dom, 0.5):.0f} ms, p95 {percentile(dom, 0.95):.0f} ms "
+                  f"({len(dom)} samples, {page.missing} never seen)")
+
+
+async def _drive_with_page(args: argparse.Namespace, cluster: SimCluster,
+                           names: list[tuple[str, str]], stack: Stack,
+                           viewers: Viewers) -> tuple[dict[str, float], Outcome | None]:
+    """The changes, with one Chromium page on the overview too unless --no-page (the page's
+    own timing: bench/live_pages.py)."""
+    async def run() -> tuple[dict[str, float], float]:
+        started = time.monotonic()
+        viewers.counting = True
+        writes = await drive(cluster, names, args.rate, args.seconds)
+        return writes, time.monotonic() - started
+
+    if args.no_page:
+        return (await run())[0], None
+    from bench.live_pages import measure_pages
+
+    ran: dict[str, dict[str, float]] = {}
+
+    async def run_and_keep() -> tuple[dict[str, float], float]:
+        ran["writes"], seconds = await run()
+        return ran["writes"], seconds
+
+    outcome = await measure_pages(stack.urls[0] + "/", len(names), 1, run_and_keep)
+    return ran["writes"], outcome
 
 
 def report(args: argparse.Namespace, writes: dict[str, float], viewers: Viewers,
@@ -211,6 +244,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--viewers", type=int, default=20)
     parser.add_argument("--mode", choices=("production", "embedded", "both"), default="both")
+    parser.add_argument("--no-page", action="store_true",
+                        help="websocket viewers only, no Chromium page (no DOM figure)")
     args = parser.parse_args()
     for mode in ("production", "embedded") if args.mode == "both" else (args.mode,):
         run_mode(args, mode)
