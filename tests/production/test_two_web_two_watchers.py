@@ -63,8 +63,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         webs = [web_process(env, sim.kubeconfig, root / name) for name in ("web-a", "web-b")]
         watchers = [Watcher(name, env, root) for name in ("watcher-a", "watcher-b")]
         for process in (*watchers, *webs):
+            started.append(process)  # first: a daphne that fails to answer is still stopped
             process.start()
-            started.append(process)
         gateway = Gateway(ClusterConfig(kubeconfig=str(sim.kubeconfig)))
         yield {"sim": sim, "dbs": dbs, "webs": webs, "watchers": watchers, "gateway": gateway}
         gateway.close()
