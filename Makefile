@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3100
 STATE_DIR ?= var
 
-.PHONY: run serve test lint unit e2e venv chromium prometheus migrate clean
+.PHONY: run serve test lint unit unit-real e2e venv chromium prometheus services-packages migrate clean
 
 # The demo: simcluster (demo seed, real time) as a child process writing a kubeconfig into
 # $(STATE_DIR), and the dashboard under daphne pointed at it. Ctrl-C stops both.
@@ -19,13 +19,27 @@ run: venv migrate
 serve: venv migrate
 	$(BIN)/daphne -b $(HOST) -p $(PORT) dashboard.asgi:application
 
-test: venv chromium prometheus lint unit e2e
+# The suite on SQLite and the in-memory layer, then the tests that touch the database or the
+# channel layer once more on PostgreSQL and Redis (started here, stopped even when tests fail).
+SERVICES_DIR := $(STATE_DIR)/services
+
+test: venv chromium prometheus services-packages lint
+	$(BIN)/python scripts/test_services.py start --state-dir $(SERVICES_DIR)
+	@status=0; \
+	$(MAKE) --no-print-directory unit e2e || status=1; \
+	env $$(cat $(SERVICES_DIR)/env) $(MAKE) --no-print-directory unit-real || status=1; \
+	$(BIN)/python scripts/test_services.py stop --state-dir $(SERVICES_DIR); \
+	exit $$status
 
 lint: venv
 	$(BIN)/ruff check .
 
 unit: venv
 	$(BIN)/pytest -m "not e2e"
+
+# Needs DATABASE_URL and REDIS_URL (`make test` sets them); tests/production needs both.
+unit-real: venv
+	$(BIN)/pytest -m "not e2e" tests/mirror tests/live tests/actions tests/production
 
 # Browser tests run in their own pytest process: Playwright's sync API keeps an
 # event loop on the main thread that breaks pytest-asyncio tests run after it.
@@ -59,6 +73,20 @@ prometheus:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; \
 	  else \
 	    echo "prometheus is missing: the metrics test will skip ('sudo apt-get install prometheus')" >&2; \
+	  fi; \
+	fi
+
+# Debian's PostgreSQL and Redis servers for `make test`'s second pass.
+services-packages:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's$$missing for the tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing:$$missing; run 'sudo apt-get install$$missing' (Debian) and retry" >&2; exit 1; \
 	  fi; \
 	fi
 

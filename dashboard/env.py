@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -135,3 +136,49 @@ def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Netwo
             raise ImproperlyConfigured(f"{name}: {item!r} is not an address or a CIDR "
                                        "such as 10.0.0.0/8") from None
     return tuple(networks)
+
+
+_DB_SCHEMES = {"postgres", "postgresql"}
+
+
+def env_database_url(name: str, *, pool_max: int = 20) -> dict | None:
+    """A Django DATABASES entry from a `postgres://user:pass@host:port/db` URL, None when unset.
+
+    Connections come from psycopg's pool, not CONN_MAX_AGE: under ASGI every sync_to_async call
+    may run on another thread, and a persistent connection per thread is never reused by the
+    next request, only leaked; a pool hands connections back at the end of each request.
+    """
+    raw = env_secret(name).strip()  # NAME_FILE too: the URL carries a password
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: the port is not a number in {_hide(raw)}") from None
+    database = unquote(parts.path.lstrip("/"))
+    if parts.scheme not in _DB_SCHEMES or not parts.hostname or not database or "/" in database:
+        raise ImproperlyConfigured(
+            f"{name} must look like postgres://user:password@host:5432/database, "
+            f"got {_hide(raw)}"
+        )
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": database,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname,
+        "PORT": str(port or 5432),
+        "CONN_MAX_AGE": 0,  # the pool requires it
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": pool_max, "timeout": 10},
+                    **dict(parse_qsl(parts.query))},
+    }
+
+
+def _hide(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from dashboard.env import (
     env_bool,
     env_choice,
+    env_database_url,
     env_float,
     env_int,
     env_list,
@@ -108,6 +109,10 @@ DATABASES = {
         "TEST": {"NAME": env_str("DATABASE_TEST_PATH", str(STATE_DIR / "test-dashboard.sqlite3"))},
     }
 }
+# DATABASE_URL (PostgreSQL) instead of the SQLite file: what web and watcher processes share.
+_postgres = env_database_url("DATABASE_URL", pool_max=env_int("DATABASE_POOL_SIZE", 20, minimum=1))
+if _postgres:
+    DATABASES = {"default": _postgres}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -115,7 +120,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "rollouts"},
+            # redis-py 8 times socket reads out after 5 s by default, as long as the layer's
+            # blocking BZPOPMIN waits: every idle consumer would crash. Longer than that wait.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                       "prefix": "rollouts"},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -245,6 +253,20 @@ if ROLLOUTS_AUTH == "oidc":
     OIDC_TIMEOUT = 10
     OIDC_AUTHENTICATE_CLASS = "rollouts.access.oidc.Authenticate"
     OIDC_CALLBACK_CLASS = "rollouts.access.oidc.Callback"
+
+# Several `watch_rollouts` replicas elect one leader through a coordination.k8s.io Lease;
+# client-go's timings by default. Namespace: ROLLOUTS_LEASE_NAMESPACE, else the pod's own.
+ROLLOUTS_LEADER_ELECTION = env_bool("ROLLOUTS_LEADER_ELECTION", ROLLOUTS_WATCHER == "external")
+ROLLOUTS_LEASE_NAME = env_name("ROLLOUTS_LEASE_NAME", "rollouts-dashboard-watcher")
+ROLLOUTS_LEASE_NAMESPACE = env_str("ROLLOUTS_LEASE_NAMESPACE", "")
+ROLLOUTS_LEASE_DURATION = env_float("ROLLOUTS_LEASE_DURATION", 15.0, minimum=1.0)
+ROLLOUTS_LEASE_RENEW_DEADLINE = env_float("ROLLOUTS_LEASE_RENEW_DEADLINE", 10.0, minimum=0.5)
+ROLLOUTS_LEASE_RETRY = env_float("ROLLOUTS_LEASE_RETRY", 2.0, minimum=0.1)
+if not ROLLOUTS_LEASE_RETRY < ROLLOUTS_LEASE_RENEW_DEADLINE < ROLLOUTS_LEASE_DURATION:
+    raise ImproperlyConfigured(
+        "ROLLOUTS_LEASE_RETRY < ROLLOUTS_LEASE_RENEW_DEADLINE < ROLLOUTS_LEASE_DURATION must hold"
+        " (a leader must give up before its lease can pass to another replica)"
+    )
 
 if ROLLOUTS_WATCHER == "external" and not REDIS_URL:
     raise ImproperlyConfigured(

@@ -27,7 +27,13 @@ from kubernetes.aio.config import ConfigException as AioConfigException
 from kubernetes.aio.watch import Watch
 from kubernetes.config.config_exception import ConfigException
 
-from rollouts.errors import ClusterConfigError, ClusterError, Unreachable, error_for_status
+from rollouts.errors import (
+    ClusterConfigError,
+    ClusterError,
+    NotFound,
+    Unreachable,
+    error_for_status,
+)
 from rollouts.kinds import (
     PATCH_TYPES,
     ClusterConfig,
@@ -171,6 +177,31 @@ class Gateway(KindTable):
         info = kind_info(kind)
         path = object_path(info, self.version_of(info), namespace, name)
         return self._request("DELETE", path)
+
+
+    # --- Leases (coordination.k8s.io/v1), for the watcher's leader election ---------------
+
+    def get_lease(self, namespace: str, name: str) -> dict | None:
+        """The Lease as the API serves it, or None when there is none."""
+        try:
+            return self._request("GET", _lease_path(namespace, name))
+        except NotFound:
+            return None
+
+    def create_lease(self, namespace: str, lease: dict) -> dict:
+        """Create; Conflict (409 AlreadyExists) when another process created it first."""
+        return self._request("POST", _lease_path(namespace), body=lease,
+                             content_type="application/json")
+
+    def replace_lease(self, namespace: str, name: str, lease: dict) -> dict:
+        """Update carrying the resourceVersion read; Conflict (409) when someone wrote since."""
+        return self._request("PUT", _lease_path(namespace, name), body=lease,
+                             content_type="application/json")
+
+
+def _lease_path(namespace: str, name: str = "") -> str:
+    path = f"/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases"
+    return f"{path}/{name}" if name else path
 
 
 _shared: dict[ClusterConfig, Gateway] = {}

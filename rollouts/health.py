@@ -118,7 +118,15 @@ async def cluster() -> tuple[bool, str]:
 
 
 def leadership() -> tuple[bool, str]:
-    return True, "leader election off: this process's watcher leads"
+    """A standby is ready too: refusing it would stall a rolling update of the watchers."""
+    from rollouts.leader import leadership_state
+
+    state = leadership_state()
+    if not state["enabled"]:
+        return True, "leader election off: this process's watcher leads"
+    if state["leading"]:
+        return True, f"leading as {state['identity']}, renewed {state['last_renew']}"
+    return True, f"standby as {state['identity']}: {state['holder'] or 'nobody'} leads"
 
 
 register_check("database", database)

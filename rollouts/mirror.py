@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 GATHER_FACTOR = 2.0
 
 
+class NotLeading(Exception):
+    """This process's lease may have passed to another watcher: it must not write."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -95,6 +99,8 @@ class Mirror:
         self._next_reevaluation = 0.0
         self._under_load = False  # events came in while the last flush ran
         self._last_flush_seconds = 0.0
+        # Leader fencing (rollouts.leader): asked before every write and every publish.
+        self.may_write: Callable[[], bool] = lambda: True
 
     # --- the sink (watcher's loop; must not block) ----------------------------------------
 
@@ -245,8 +251,12 @@ class Mirror:
         self.stats.batches += 1
         started = time.perf_counter()
         try:
-            saved_status = await self._in_db(write_batch, self.cluster, batch, now)
+            saved_status = await self._in_db(self._write_if_leading, batch, now)
             self.stats.write_seconds += time.perf_counter() - started
+        except NotLeading:  # the next leader lists everything again: drop, do not retry
+            log.warning("not the leader any more: a batch of %d events is left to the next one",
+                        batch.ops)
+            return None
         except DatabaseError as exc:
             self.stats.failed_writes += 1
             log.warning("mirror write failed (%s); retrying with the next batch", exc)
@@ -267,7 +277,14 @@ class Mirror:
         await self._publish(batch, saved_status)
         return batch
 
+    def _write_if_leading(self, batch: WriteSet, now: datetime) -> Any:
+        if not self.may_write():
+            raise NotLeading
+        return write_batch(self.cluster, batch, now)
+
     async def _publish(self, batch: WriteSet, status: Any) -> None:
+        if not self.may_write():
+            return
         try:
             if batch.changed or batch.removed:
                 await self.publisher.publish(

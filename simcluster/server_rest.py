@@ -10,8 +10,10 @@ from aiohttp import web
 
 from simcluster.encoding import encode
 from simcluster.errors import ApiError, invalid, not_found
+from simcluster.leases import admit_lease
 from simcluster.patching import PATCH_TYPES, check_patch_type, media_type
-from simcluster.quantities import admit
+from simcluster.quantities import admit as admit_quantities
+from simcluster.resources import ResourceType
 from simcluster.routing import Target
 from simcluster.selectors import combine, field_predicate, label_predicate
 from simcluster.server_watch import WatchStream
@@ -24,6 +26,12 @@ YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
 # On create, clients cannot pose these: the server assigns them.
 _SERVER_ASSIGNED = ("uid", "creationTimestamp", "generation", "resourceVersion",
                     "deletionTimestamp", "managedFields", "selfLink")
+
+
+def admit(rtype: ResourceType, obj: Any) -> None:
+    """The write path's checks on what is about to be stored (the decoder's and validation's)."""
+    admit_quantities(rtype, obj)
+    admit_lease(rtype, obj)
 
 
 def json_response(body: Any, status: int = 200) -> web.Response:

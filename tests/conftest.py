@@ -25,3 +25,9 @@ def _no_cached_rows_across_tests() -> Iterator[None]:
     reuse fixed times, so a row cached by one test must not be served to the next."""
     yield
     cache.clear()
+
+# On PostgreSQL (DATABASE_URL), in-process tests touch the ORM from short-lived threads and
+# event loops that never hand their connection back; psycopg's pool would count each as in use
+# until none is left. Here each thread gets a plain connection; the tests that start real web
+# and watcher processes (tests/production) run them with the pool.
+settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)

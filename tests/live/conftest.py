@@ -28,3 +28,11 @@ async def publisher() -> AsyncIterator[LivePublisher]:
     live = LivePublisher(GroupSender(), min_interval=0.05)
     yield live
     await live.aclose()
+
+
+@pytest.fixture
+def in_memory_layer(settings) -> None:
+    """The embedded mode's layer and cache, for tests of what only it can know exactly (who is
+    in a group right now), when the suite runs against Redis (REDIS_URL)."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

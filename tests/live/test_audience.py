@@ -14,6 +14,7 @@ from tests.live.support import CLUSTER, a_put_rollout, connect, key
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.usefixtures("in_memory_layer")
 async def test_in_process_an_open_page_is_the_audience_of_exactly_its_groups():
     audience = Audience(GroupSender())
     demo = key("my-demo", "rollouts-demo")

@@ -30,6 +30,7 @@ async def test_nothing_is_rendered_while_nobody_watches(publisher):
     assert publisher.stats.details_rendered == 0
 
 
+@pytest.mark.usefixtures("in_memory_layer")
 async def test_a_page_arriving_after_unwatched_changes_still_gets_the_next_one(publisher):
     rollout = await a_put_rollout("my-demo", "rollouts-demo", phase="Degraded",
                                   message="RolloutAborted: A")

@@ -33,6 +33,7 @@ def test_watch_rollouts_mirrors_until_sigterm_and_says_so(simcluster, tmp_path):
            "ROLLOUTS_WATCHER": "off", "ROLLOUTS_CLUSTER_NAME": "cli",
            "DASHBOARD_STATE_DIR": str(tmp_path), "ROLLOUTS_METRICS_PORT": "0"}
     env.pop("REDIS_URL", None)
+    env.pop("DATABASE_URL", None)  # this test reads the SQLite file itself
     assert manage(env, "migrate", "--noinput").wait(60) == 0
     process = manage(env, "watch_rollouts")
     try:
