@@ -225,9 +225,10 @@ if ROLLOUTS_AUTH == "proxy" and not ROLLOUTS_TRUSTED_PROXIES:
         "ROLLOUTS_AUTH=proxy needs ROLLOUTS_TRUSTED_PROXIES: the addresses (CIDRs) of the "
         "reverse proxies whose identity headers are believed")
 
-LOGIN_URL = "/signin"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
+# URL names, so that they follow ROLLOUTS_ROOT_PATH.
+LOGIN_URL = "signin"
+LOGIN_REDIRECT_URL = "rollouts:overview"
+LOGOUT_REDIRECT_URL = "rollouts:overview"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_AGE = int(ROLLOUTS_SESSION_HOURS * 3600)
 SESSION_COOKIE_HTTPONLY = True

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from rollouts.access.guards import cluster, identity_of
 from rollouts.dom import ACCOUNT_ID
@@ -28,8 +29,9 @@ def account(request: HttpRequest) -> dict[str, Any]:
         role = "some namespaces"
     mode = settings.ROLLOUTS_AUTH
     signin = ""
-    if mode in ("local", "oidc") and not identity.signed_in and request.path != "/signin":
-        signin = "/signin?" + urlencode({"next": request.get_full_path()})
+    if mode in ("local", "oidc") and not identity.signed_in \
+            and request.path != reverse("signin"):
+        signin = reverse("signin") + "?" + urlencode({"next": request.get_full_path()})
     return {"account": {
         "id": ACCOUNT_ID, "identity": identity, "name": identity.name, "role": role,
         "namespace": namespace, "signin_url": signin,

@@ -20,6 +20,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from rollouts.access.identity import Identity, anonymous
 from rollouts.access.middleware import refusal
@@ -160,7 +161,8 @@ def _page_check(request: HttpRequest, **_: Any) -> HttpResponse | None:
     if identity.permissions.view_scopes():
         return None
     if not identity.signed_in and settings.ROLLOUTS_AUTH in ("local", "oidc"):
-        return HttpResponseRedirect("/signin?" + urlencode({"next": request.get_full_path()}))
+        return HttpResponseRedirect(reverse("signin") + "?"
+                                    + urlencode({"next": request.get_full_path()}))
     if not identity.signed_in:
         return refusal(request, 401, "Unauthenticated", "sign in to see rollouts")
     return refusal(request, 403, "Forbidden", f"{identity.name} may not see any rollouts: "

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,12 +17,16 @@ from rollouts.access import ratelimit
 from rollouts.access.identity import SESSION_GROUPS, SESSION_METHOD, client_address
 
 
+def _home() -> str:
+    return reverse("rollouts:overview")  # under ROLLOUTS_ROOT_PATH too
+
+
 def _next(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or "/"
+    wanted = request.POST.get("next") or request.GET.get("next") or _home()
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
         return wanted
-    return "/"
+    return _home()
 
 
 def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
@@ -35,7 +40,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     mode = settings.ROLLOUTS_AUTH
     if mode == "oidc":
         query = urlencode({"next": _next(request)})
-        return HttpResponseRedirect(f"/oidc/authenticate/?{query}")
+        return HttpResponseRedirect(f"{reverse('oidc_authentication_init')}?{query}")
     if mode != "local" or request.method == "GET":
         return _page(request)
     username = request.POST.get("username", "").strip()[:150]
@@ -59,7 +64,7 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
-    after = "/"
+    after = _home()
     target = ""
     if settings.ROLLOUTS_AUTH == "oidc" and request.user.is_authenticated:
         from rollouts.access.oidc import logout_url
