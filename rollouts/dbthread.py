@@ -24,3 +24,17 @@ def drop_broken_connections() -> None:
                 conn.errors_occurred = False
             else:
                 conn.close()
+
+
+def give_back_connection() -> None:
+    """Return this thread's pooled connection now instead of at the end of the request.
+
+    With psycopg's pool (DATABASE_URL) a request keeps its connection until it finishes; one
+    that then waits (an action queued for its rollout's turn, an async view on another thread)
+    would hold it idle, and a hundred such requests drain the pool. Without a pool nothing is
+    gained by closing, so nothing is done.
+    """
+    conn = connections["default"]
+    pooled = bool((conn.settings_dict.get("OPTIONS") or {}).get("pool"))
+    if pooled and conn.connection is not None and not conn.in_atomic_block:
+        conn.close()

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from rollouts.access.identity import Refused, identity_for_request, trusted_proxy
+from rollouts.dbthread import give_back_connection
 
 Handler = Callable[[HttpRequest], HttpResponse]
 # Said by a proxy about the original request; from anyone else they are a lie.
@@ -44,18 +45,22 @@ class IdentityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path == "/healthz":  # probes: nobody, and no database round trip
+        if request.path_info == "/healthz":  # probes: nobody, and no database round trip
             return self.get_response(request)
         try:
             request.identity = identity_for_request(request)  # type: ignore[attr-defined]
         except Refused as exc:
             return refusal(request, exc.status, exc.reason, exc.message)
+        finally:
+            # The view may run on another thread (async views) or wait: don't sit on the
+            # connection the grants were read with.
+            give_back_connection()
         return self.get_response(request)
 
 
 def refusal(request: HttpRequest, status: int, reason: str, message: str) -> HttpResponse:
     """JSON for the API (its error shape), a page for a person."""
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         return JsonResponse({"error": {"code": status, "reason": reason, "message": message}},
                             status=status)
     # With the request, so the header offers signing out (or in) on this page too.

@@ -34,6 +34,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from rollouts.actions.errors import Refused
+from rollouts.dbthread import give_back_connection
 from rollouts.keys import RolloutKey
 from rollouts.models import ActionSlot
 
@@ -134,8 +135,11 @@ def turn(key: RolloutKey, arrived_at: int, *, action: str, actor: str, wait: flo
     """
     deadline = time.monotonic() + wait
     lock = _thread_lock(key)
-    if not lock.acquire(timeout=wait):
-        raise _busy(key)
+    if not lock.acquire(blocking=False):
+        # Queued for its turn, a request holds no pooled connection: a hundred would drain it.
+        give_back_connection()
+        if not lock.acquire(timeout=wait):
+            raise _busy(key)
     try:
         holder = f"{_PROCESS}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"
         while not _claim(key, holder):
