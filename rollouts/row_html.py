@@ -53,8 +53,8 @@ def _root(context: Mapping[str, Any], info: Any, look: Any, key: Any) -> str:
     return (f'<article id="{_e(context["id"])}" class="row" hx-swap-oob="true" role="row" '
             f'data-name="{_e(key.name)}" data-namespace="{_e(key.namespace)}" '
             f'data-status="{_e(look.status)}" data-step="{_e(context["step_value"])}" '
-            f'data-changed="{_e(context["changed"])}" data-labels="{_e(context["labels"])}" '
-            f'data-url="{_e(context["url"])}"{attention}>')
+            f'data-changed="{_e(context["changed"])}" data-labels="{_e(context["labels"])}"'
+            f'{attention}>')
 
 
 def _status_cell(look: Any) -> str:
