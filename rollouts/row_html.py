@@ -21,11 +21,16 @@ from typing import Any
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, strip_spaces_between_tags
 
-from rollouts.templatetags.rollouts_ui import age, icon, weight_bar
+from rollouts.templatetags.rollouts_ui import age, weight_bar
 
 
 def _e(value: Any) -> str:
     return conditional_escape(localize(value))
+
+
+def _icon(name: str) -> str:
+    # Without the icon tag's class: the row styles its icons by position (dashboard.css).
+    return f'<svg aria-hidden="true"><use href="#{_e(name)}"/></svg>'
 
 
 def _get(mapping: Any, name: str) -> Any:
@@ -59,7 +64,7 @@ def _root(context: Mapping[str, Any], info: Any, look: Any, key: Any) -> str:
 
 def _status_cell(look: Any) -> str:
     message = f'<small class="msg">{_e(look.message)}</small>' if look.message else ""
-    return (f'<div role="cell"><span class="status is-{_e(look.css)}">{icon(look.icon)}'
+    return (f'<div role="cell"><span class="status is-{_e(look.css)}">{_icon(look.icon)}'
             f'<b>{_e(look.status)}</b></span>{message}</div>')
 
 
@@ -117,10 +122,9 @@ def _replicasets_cell(context: Mapping[str, Any]) -> str:
 def _actions_cell(actions: Any) -> str:
     buttons = []
     for a in actions:
-        danger = " btn--danger" if a.danger else ""
+        danger = ' class="btn--danger"' if a.danger else ""
         disabled = "" if a.enabled else " disabled"
         buttons.append(
-            f'<button class="btn btn--sm{danger}" data-act="{_e(a.action)}" '
-            f'title="{_e(a.reason)}"{disabled}>{icon("i-" + str(a.action))}{_e(a.label)}'
-            "</button>")
+            f'<button{danger} data-act="{_e(a.action)}" title="{_e(a.reason)}"{disabled}>'
+            f'{_icon("i-" + str(a.action))}{_e(a.label)}</button>')
     return f'<div role="cell">{"".join(buttons)}</div>'
