@@ -52,7 +52,7 @@ class Reporter:
         print(json.dumps({"t": time.monotonic(), "cpu": time.process_time(), **fields,
                           **counters}), flush=True)
 
-    async def publish(self, changed, removed) -> None:
+    async def publish(self, changed, removed, rows=None) -> None:
         self.line(keys=[key.name for key in changed])
 
     async def cluster_status(self, status) -> None:

@@ -34,6 +34,7 @@ from rollouts.mirror_batch import BatchProcessor, WriteSet
 from rollouts.mirror_db import load_previous, write_batch
 from rollouts.mirror_health import cluster_health
 from rollouts.publish import NullPublisher, Publisher
+from rollouts.readmodel import RowData
 
 log = logging.getLogger(__name__)
 
@@ -290,8 +291,20 @@ class Mirror:
                 await self.publisher.publish(
                     [RolloutKey(self.cluster, *key) for key in sorted(batch.changed)],
                     [RolloutKey(self.cluster, *key) for key in sorted(batch.removed)],
+                    self._committed_rows(batch),
                 )
             if status is not None:
                 await self.publisher.cluster_status(status)
         except Exception:  # a broken publisher must not stop the mirror
             log.exception("publisher failed")
+
+    def _committed_rows(self, batch: WriteSet) -> dict[RolloutKey, RowData]:
+        """The changed rollouts' rows exactly as just committed: the publisher renders from
+        these instead of reading back what it was told about."""
+        rows = {}
+        for key in batch.changed:
+            row = batch.rollouts.get(key)
+            if row is not None:
+                rollout = RolloutKey(self.cluster, *key)
+                rows[rollout] = RowData(rollout, row.info, row.changed_at)
+        return rows

@@ -19,10 +19,17 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rollouts.keys import RolloutKey
+
+if TYPE_CHECKING:
+    from rollouts.readmodel import RowData
+
+# What the mirror has just committed for the changed rollouts (their info and stamp), so an
+# in-process publisher need not read back the rows it was told about.
+Rows = Mapping[RolloutKey, "RowData"]
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +38,15 @@ _MAX_GROUP = 99  # Channels requires group names shorter than 100 characters
 
 
 class Publisher(Protocol):
-    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey]) -> None: ...
+    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey],
+                      rows: Rows | None = None) -> None: ...
 
     async def cluster_status(self, status: Any) -> None: ...
 
 
 class NullPublisher:
-    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey]) -> None:
+    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey],
+                      rows: Rows | None = None) -> None:
         return None
 
     async def cluster_status(self, status: Any) -> None:
@@ -45,14 +54,18 @@ class NullPublisher:
 
 
 class RecordingPublisher:
-    """Keeps every call, for tests: `batches` of (changed, removed), `statuses`."""
+    """Keeps every call, for tests: `batches` of (changed, removed), `statuses`, and the
+    latest row handed over for each rollout (`rows`)."""
 
     def __init__(self) -> None:
         self.batches: list[tuple[list[RolloutKey], list[RolloutKey]]] = []
         self.statuses: list[Any] = []
+        self.rows: dict[RolloutKey, RowData] = {}
 
-    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey]) -> None:
+    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey],
+                      rows: Rows | None = None) -> None:
         self.batches.append((list(changed), list(removed)))
+        self.rows.update(rows or {})
 
     async def cluster_status(self, status: Any) -> None:
         self.statuses.append(status)

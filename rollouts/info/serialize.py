@@ -10,14 +10,19 @@ from rollouts.info.access import format_time
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 # Field names per dataclass, looked up once: the mirror serialises thousands of infos a second.
-_NAMES: dict[type, tuple[str, ...]] = {}
+# (None for a class that is not a dataclass: asked again for every list, dict and datetime.)
+_NAMES: dict[type, tuple[str, ...] | None] = {}
 
 
 def _names(cls: type) -> tuple[str, ...] | None:
-    names = _NAMES.get(cls)
-    if names is None and is_dataclass(cls):
+    try:
+        return _NAMES[cls]
+    except KeyError:
+        pass
+    names = None
+    if is_dataclass(cls):
         names = tuple(f.name for f in fields(cls)) + tuple(getattr(cls, "json_properties", ()))
-        _NAMES[cls] = names
+    _NAMES[cls] = names
     return names
 
 

@@ -8,7 +8,9 @@ templates. A task on the same loop renders and sends:
    removed one is due at once.
 2. When something is due, one render pass runs on the publisher's own thread (DB reads and
    templates must not block a loop): rows for rollouts some overview shows, detail fragments
-   for rollouts some detail page shows; nobody listening, nothing rendered.
+   for rollouts some detail page shows; nobody listening, nothing rendered. A row comes from
+   the mirror's own batch when `publish` was given it (what was just committed), else from
+   the database.
 3. Each row / fragment is compared with what was last sent for it; unchanged ones are dropped.
    A rollout not rendered for lack of an audience forgets what was last sent for it, so its
    next render goes out in full.
@@ -42,7 +44,8 @@ from rollouts.live.messages import (
     status_message,
     updated_row,
 )
-from rollouts.publish import GroupSender
+from rollouts.publish import GroupSender, Rows
+from rollouts.readmodel import RowData
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,7 @@ class PublisherStats:
 class _Pass:
     """What one render pass produced."""
 
+    given: dict[RolloutKey, RowData] = field(default_factory=dict)  # rows from the mirror
     rendered: set[RolloutKey] = field(default_factory=set)
     rows: list[RenderedRow] = field(default_factory=list)
     removed: list[tuple[RolloutKey, str]] = field(default_factory=list)
@@ -86,6 +90,7 @@ class LivePublisher:
         self._due: dict[RolloutKey, float] = {}
         self._removed: set[RolloutKey] = set()
         self._last_render: dict[RolloutKey, float] = {}
+        self._given: dict[RolloutKey, RowData] = {}  # the latest row published, until due
         # Only touched on the render thread:
         self._sent_rows: dict[RolloutKey, str] = {}
         self._sent_detail: dict[RolloutKey, dict[str, str]] = {}
@@ -98,13 +103,20 @@ class LivePublisher:
 
     # --- the Publisher protocol (called by the mirror after each committed batch) ---------
 
-    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey]) -> None:
+    async def publish(self, changed: list[RolloutKey], removed: list[RolloutKey],
+                      rows: Rows | None = None) -> None:
         now = self.clock()
         for key in removed:
             self._due.pop(key, None)
+            self._given.pop(key, None)
             self._removed.add(key)
         for key in changed:
             self._removed.discard(key)
+            row = rows.get(key) if rows is not None else None
+            if row is not None:
+                self._given[key] = row
+            else:  # an older one is stale now: read this change from the database
+                self._given.pop(key, None)
             if key not in self._due:
                 self._due[key] = max(now, self._last_render.get(key, -math.inf)
                                      + self.min_interval)
@@ -131,15 +143,17 @@ class LivePublisher:
             due, removed = self._take_due()
             if not due and not removed:
                 continue
+            given = {key: row for key in due if (row := self._given.pop(key, None))}
             self._busy = True
             try:
-                await self._publish_pass(due, removed)
+                await self._publish_pass(due, removed, given)
             finally:
                 self._busy = False
 
-    async def _publish_pass(self, due: list[RolloutKey], removed: list[RolloutKey]) -> None:
+    async def _publish_pass(self, due: list[RolloutKey], removed: list[RolloutKey],
+                            given: dict[RolloutKey, RowData]) -> None:
         try:
-            result = await self._on_thread(self._render_pass, due, removed)
+            result = await self._on_thread(self._render_pass, due, removed, given)
         except Exception:  # a broken template must not end live updates for good
             log.exception("live publisher: rendering %d rollouts failed", len(due))
             return
@@ -201,9 +215,10 @@ class LivePublisher:
 
     # --- one render pass (on the render thread) ------------------------------------------
 
-    def _render_pass(self, due: list[RolloutKey], removed: list[RolloutKey]) -> _Pass:
+    def _render_pass(self, due: list[RolloutKey], removed: list[RolloutKey],
+                     given: dict[RolloutKey, RowData] | None = None) -> _Pass:
         self.stats.passes += 1
-        out = _Pass()
+        out = _Pass(given=dict(given or {}))
         row_keys = [key for key in due if self.audience.watching_row(key)]
         detail_keys = [key for key in due if self.audience.watching_detail(key)]
         for key in set(due) - set(row_keys):
@@ -231,7 +246,8 @@ class LivePublisher:
         """Render the rows of `keys` into `out`; returns the keys no longer mirrored."""
         if not keys:
             return []
-        rows = readmodel.load_rows_for(keys)
+        read = readmodel.load_rows_for([key for key in keys if key not in out.given])
+        rows = {key: row for key in keys if (row := out.given.get(key) or read.get(key))}
         # Nothing sent for a row since this process started: pages have what they loaded (or
         # got in their snapshot), from the cache. A patch only goes to pages that have its
         # base, so a guess here can cost bytes, never correctness.

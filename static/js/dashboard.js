@@ -16,13 +16,21 @@
   var dialog = document.getElementById("confirm-dialog");
   var dialogBody = document.getElementById("dialog-body");
 
+  /* A rollout's page: the detail page says it in data-url; an overview row (kept short, it is
+     sent on every change) has it as its name link's href. */
+  function urlOf(root) {
+    if (root.hasAttribute("data-url")) return root.getAttribute("data-url");
+    var link = root.querySelector("a.name");
+    return link ? link.getAttribute("href") : null;
+  }
+
   function openAction(button) {
-    var root = button.closest("[data-url]");
-    if (!root || button.disabled) return;
+    var root = button.closest("[data-url], .row");
+    if (!root || button.disabled || !urlOf(root)) return;
     var params = new URLSearchParams();
     if (button.dataset.revision) params.set("revision", button.dataset.revision);
     if (button.dataset.container) params.set("container", button.dataset.container);
-    var url = root.getAttribute("data-url") + "/confirm/" + encodeURIComponent(button.dataset.act) +
+    var url = urlOf(root) + "/confirm/" + encodeURIComponent(button.dataset.act) +
       (params.toString() ? "?" + params.toString() : "");
     htmx.ajax("GET", url, { target: "#dialog-body", swap: "innerHTML" });
   }
@@ -128,7 +136,7 @@
     else if (key === "k" && page === "overview") { event.preventDefault(); R.controls.moveSelection(-1); }
     else if (key === "Enter" && page === "overview" && R.selectedId && !event.target.closest("a, button")) {
       var row = document.getElementById(R.selectedId);
-      if (row) location.href = row.getAttribute("data-url");
+      if (row && urlOf(row)) location.href = urlOf(row);
     }
     else if (key === "?") document.getElementById("help-dialog").showModal();
     else if (key === "o" && previous === "g") location.href = overviewUrl();
