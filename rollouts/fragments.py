@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from rollouts import row_html
 from rollouts.actions import availability
 from rollouts.dom import dom_id
 from rollouts.keys import RolloutKey
@@ -66,10 +65,8 @@ def row_context(row: RowData) -> dict[str, Any]:
 
 
 def overview_row(row: RowData) -> str:
-    """One overview row; its root is `#row--…` with `hx-swap-oob="true"`. Written by
-    `rollouts.row_html` (the markup of rollouts/_row.html, without the template engine's
-    cost on every change)."""
-    return row_html.row(row_context(row))
+    """One overview row; its root is `#row--…` with `hx-swap-oob="true"`."""
+    return render_to_string("rollouts/_row.html", row_context(row))
 
 
 def row_list(rows_html: Iterable[str]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from rollouts import fragments, readmodel, row_html
+from rollouts import fragments, readmodel
 from rollouts.dom import dom_id
 from rollouts.keys import RolloutKey
 from rollouts.live.messages import RenderedRow
@@ -30,7 +30,6 @@ from rollouts.readmodel import RowData
 def _templates_digest() -> str:
     """Changes with the fragment templates, so no process serves a row from older ones."""
     digest = hashlib.sha256(Path(fragments.__file__).read_bytes())
-    digest.update(Path(row_html.__file__).read_bytes())
     for folder in settings.TEMPLATES[0]["DIRS"]:
         for path in sorted(Path(folder).glob("rollouts/_*.html")):
             digest.update(path.read_bytes())
