@@ -85,8 +85,10 @@ def production(workdir: Path, kubeconfig: Path) -> Stack:
     stack = Stack([], {}, [lambda: subprocess.run(
         [sys.executable, "scripts/test_services.py", "stop", "--state-dir",
          str(workdir / "services")], cwd=ROOT, check=False)])
+    # No sign-in, as in the embedded mode (bench/live.py): the bench measures the live path.
     env = {**urls, "KUBECONFIG": str(kubeconfig), "ROLLOUTS_WATCHER": "external",
-           "DASHBOARD_STATE_DIR": str(workdir), "LOG_LEVEL": "WARNING"}
+           "DASHBOARD_STATE_DIR": str(workdir), "LOG_LEVEL": "WARNING",
+           "ROLLOUTS_AUTH": "none", "ROLLOUTS_ANONYMOUS_ROLE": "admin"}
     migrate(env)
     for name in ("watcher-a", "watcher-b"):
         watcher = Watcher(name, env, workdir)
