@@ -150,7 +150,7 @@ def load_rows_for(keys: Iterable[RolloutKey]) -> dict[RolloutKey, RowData]:
 
 def namespaces(cluster: str | None = None, globs: Sequence[str] | None = None) -> list[str]:
     rows = within(Rollout.objects.filter(cluster=cluster or default_cluster()), globs)
-    return sorted(set(rows.values_list("namespace", flat=True)))
+    return list(rows.order_by("namespace").values_list("namespace", flat=True).distinct())
 
 
 def _events(key: RolloutKey, limit: int) -> tuple[EventData, ...]:

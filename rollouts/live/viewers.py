@@ -7,7 +7,7 @@ publisher renders each change once per set, never per viewer (rollouts.access.va
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from types import SimpleNamespace
 from typing import Any
@@ -58,6 +58,9 @@ class Plan:
     identity: Identity
     groups: tuple[str, ...]  # the rows' or detail's groups, one per variant
     variants: Variants  # the variants those groups are for, with their controls
+    # (cluster, namespace) -> its variant (None: not shown), filled as rows arrive
+    _seen: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False,
+                                                     repr=False)
 
     @property
     def permissions(self) -> Permissions:
@@ -65,9 +68,11 @@ class Plan:
 
     def variant_for(self, cluster: str, namespace: str) -> str | None:
         """The variant this socket shows a namespace's rollouts in; None: not shown."""
-        if not may_view(self.permissions, cluster, namespace):
-            return None
-        return variant_id(controls(self.permissions, cluster, namespace))
+        where = (cluster, namespace)
+        if where not in self._seen:
+            self._seen[where] = (variant_id(controls(self.permissions, cluster, namespace))
+                                 if may_view(self.permissions, cluster, namespace) else None)
+        return self._seen[where]
 
     def same_access(self, other: Plan) -> bool:
         return signature(self.permissions) == signature(other.permissions)
@@ -93,11 +98,13 @@ def overview_plan(scope: dict[str, Any], cluster: str, asked: list[str] | None, 
     view; over some: the namespace group of each it may view, in its variant.
     """
     identity = identity_now(scope, again=again)
-    if identity is None or not identity.permissions.view_scopes():
+    if identity is None:
         return None
     permissions = identity.permissions
+    globs = viewable_namespaces(permissions, cluster)
+    if globs == []:  # nothing in this cluster (grants elsewhere do not count)
+        return None
     if asked is None:
-        globs = viewable_namespaces(permissions, cluster)
         # The globs' own variants too: rollouts of a namespace not mirrored yet arrive then
         # without a reconnect (one of a permission set still missing makes the recheck rejoin).
         shown = sorted({*readmodel.namespaces(cluster, globs), *_examples(globs or ["*"])})
