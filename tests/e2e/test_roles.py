@@ -21,7 +21,8 @@ pytestmark = pytest.mark.e2e
 NS, NAME = "e2e-roles", "canary"
 DETAIL = f"/rollouts/{NS}/{NAME}"
 PASSWORD = "a long enough password"
-USERS = {"vera": ("viewer", "*"), "otto": ("operator", NS), "ada": ("admin", "*")}
+USERS = {"vera": ("viewer", "*"), "otto": ("operator", NS), "ada": ("admin", "*"),
+         "tess": ("viewer", NS)}
 
 
 def _manage(server: Dashboard, *args: str, stdin: str = "") -> None:
@@ -32,7 +33,7 @@ def _manage(server: Dashboard, *args: str, stdin: str = "") -> None:
 def _server(cluster: SimCluster, state: pytest.TempPathFactory, anonymous: str) -> Dashboard:
     server = Dashboard(cluster.kubeconfig, state.mktemp("roles"), env={
         "ROLLOUTS_AUTH": "local", "ROLLOUTS_ANONYMOUS_ROLE": anonymous,
-        "ROLLOUTS_ACTION_COOLDOWN": "0"})
+        "ROLLOUTS_ACTION_COOLDOWN": "0", "ROLLOUTS_ACCESS_RECHECK_SECONDS": "0.5"})
     server.migrate()
     for name, (role, namespace) in USERS.items():
         _manage(server, "access", "user", "add", name, "--password-stdin",
@@ -154,5 +155,21 @@ def test_anonymous_without_a_role_is_sent_to_sign_in(browser: Browser,
         page.goto(DETAIL)
         expect(page).to_have_url(f"{closed.url}/signin?next=%2Frollouts%2F{NS}%2F{NAME}")
         expect(page.locator("#rollout-list")).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+def test_a_removed_grant_ends_the_live_page_with_a_notice_and_no_reconnect(
+        browser: Browser, closed: Dashboard, canary: str) -> None:
+    page = _page(browser, closed, "tess")
+    try:
+        open_live(page, f"/?namespace={NS}")
+        _manage(closed, "access", "revoke", "viewer", "--user", "tess", "--namespace", NS)
+        live = page.locator("#live-status")
+        expect(live).to_have_attribute("data-state", "access")
+        expect(live).to_have_text("Your access changed — nothing to show here")
+        # Closed with 4403: the page does not try again (live.js), so the notice stays.
+        page.wait_for_timeout(2000)
+        expect(live).to_have_attribute("data-state", "access")
     finally:
         page.context.close()
