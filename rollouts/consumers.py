@@ -70,7 +70,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.live_groups = groups
         await self._add_to_groups()
         self._rejoin = asyncio.create_task(self._keep_joined(), name="rejoin live groups")
-        self._recheck = asyncio.create_task(self._keep_checking(), name="recheck access")
+        # Without sign-in everyone holds the anonymous role, a built-in one, everywhere: what a
+        # socket may see or do cannot change, so nothing is rechecked.
+        if settings.ROLLOUTS_AUTH != "none":
+            self._recheck = asyncio.create_task(self._keep_checking(), name="recheck access")
 
     async def _add_to_groups(self) -> None:
         # Registered first: the publisher must know the variant once its group has a member.
