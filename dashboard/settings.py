@@ -198,6 +198,10 @@ ROLLOUTS_ACTION_COOLDOWN = env_float("ROLLOUTS_ACTION_COOLDOWN", 2.0, minimum=0.
 ROLLOUTS_AUTH = env_choice("ROLLOUTS_AUTH", "local", ("local", "oidc", "proxy", "none"))
 # What people who have not signed in may do (a role name), or `none`: they must sign in.
 ROLLOUTS_ANONYMOUS_ROLE = env_str("ROLLOUTS_ANONYMOUS_ROLE", "none").strip() or "none"
+# How often an open websocket checks that its user still may see what it shows (a session
+# ended, a grant, token or the policy file changed): the socket is narrowed or closed then.
+ROLLOUTS_ACCESS_RECHECK_SECONDS = env_float("ROLLOUTS_ACCESS_RECHECK_SECONDS", 3.0,
+                                            minimum=0.1)
 ROLLOUTS_SESSION_HOURS = env_float("ROLLOUTS_SESSION_HOURS", 12.0, minimum=0.01)
 ROLLOUTS_TRUSTED_PROXIES = env_networks("ROLLOUTS_TRUSTED_PROXIES")
 ROLLOUTS_PROXY_USER_HEADER = env_str("ROLLOUTS_PROXY_USER_HEADER", "X-Forwarded-User")

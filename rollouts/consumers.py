@@ -1,10 +1,18 @@
 """Websocket consumers of the live pages: `ws/overview[?namespace=a,b]`, `ws/rollouts/<ns>/<name>`.
 
-Each consumer joins its groups, accepts, then sends a full snapshot (the live indicator and every
-row / every detail fragment) so a first load, a reconnect and any message lost on the way all
-end in the current state. After that it forwards what the publisher rendered, choosing per row
-between "replace" (the page has it) and "insert" (it does not). Frames are raw HTML for htmx's
-ws extension; nothing the browser sends is acted on (actions are CSRF-protected POSTs).
+Each consumer works out who is on the other end and what they may see (rollouts.live.viewers):
+a socket that may see nothing is refused. It joins its groups (one per permission set it needs,
+so rendering stays per set, never per viewer), accepts, then sends a full snapshot (the live
+indicator and every row / every detail fragment) so a first load, a reconnect and any message
+lost on the way all end in the current state. After that it forwards what the publisher
+rendered, choosing per row between "replace" (the page has it) and "insert" (it does not).
+Frames are raw HTML for htmx's ws extension; nothing the browser sends is acted on (actions
+are CSRF-protected POSTs).
+
+Every ROLLOUTS_ACCESS_RECHECK_SECONDS the identity is worked out again from the scope (the
+session may have ended, grants may have changed): if what it may see or do changed, the socket
+sends a notice in place of the live indicator and closes, with 1012 (reconnect, narrowed) when
+something is still visible and 4403 (stay closed) when nothing is.
 """
 
 from __future__ import annotations
@@ -19,11 +27,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 
+from rollouts import fragments
+from rollouts.access.variants import controls, viewable_namespaces
 from rollouts.keys import InvalidName, RolloutKey, is_namespace
-from rollouts.live import patches, snapshots
-from rollouts.live.audience import PRESENCE_REFRESH, mark_present
+from rollouts.live import patches, snapshots, viewers
+from rollouts.live.audience import PRESENCE_REFRESH, mark_present, register_variants
 from rollouts.live.messages import chunked, rows_frames, snapshot_frames
-from rollouts.publish import cluster_group, namespace_group, rollout_group, status_group
+from rollouts.publish import status_group
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +60,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     """Group bookkeeping shared by both pages."""
 
     live_groups: list[str]
+    plan: viewers.Plan
     # Channel layers forget a group member after `group_expiry` (a day by default): a page left
     # open longer would silently stop updating, so membership is renewed regularly, together
     # with the presence note a cross-process layer's publisher looks for (rollouts.live.audience).
@@ -59,12 +70,37 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.live_groups = groups
         await self._add_to_groups()
         self._rejoin = asyncio.create_task(self._keep_joined(), name="rejoin live groups")
+        # Without sign-in everyone holds the anonymous role, a built-in one, everywhere: what a
+        # socket may see or do cannot change, so nothing is rechecked.
+        if settings.ROLLOUTS_AUTH != "none":
+            self._recheck = asyncio.create_task(self._keep_checking(), name="recheck access")
 
     async def _add_to_groups(self) -> None:
+        # Registered first: the publisher must know the variant once its group has a member.
+        await register_variants(self.plan.variants)
         for group in self.live_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         if not isinstance(self.channel_layer, InMemoryChannelLayer):
             await mark_present(self.live_groups)
+
+    def plan_now(self, *, again: bool = False) -> viewers.Plan | None:
+        raise NotImplementedError
+
+    async def _keep_checking(self) -> None:
+        while True:
+            await asyncio.sleep(settings.ROLLOUTS_ACCESS_RECHECK_SECONDS)
+            try:
+                notice, code = await database_sync_to_async(viewers.recheck)(
+                    self.plan, self.scope, lambda: self.plan_now(again=True))
+            except Exception:  # the database away for a moment: try again next time
+                log.warning("could not recheck the access of %s", self.channel_name,
+                            exc_info=True)
+                continue
+            if code:
+                if notice:
+                    await self.send(text_data=fragments.live_notice(notice))
+                await self.close(code=code)
+                return
 
     async def _keep_joined(self) -> None:
         while True:
@@ -76,9 +112,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                             exc_info=True)
 
     async def disconnect(self, code: int) -> None:
-        rejoin = getattr(self, "_rejoin", None)
-        if rejoin is not None:
-            rejoin.cancel()
+        for task in (getattr(self, "_rejoin", None), getattr(self, "_recheck", None)):
+            if task is not None:
+                task.cancel()
         for group in getattr(self, "live_groups", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -99,29 +135,49 @@ class OverviewConsumer(LiveConsumer):
         self.namespaces = requested_namespaces(self.scope.get("query_string", b""))
         # str(RolloutKey) -> version of the rendering the page has, of every row it has
         self.known: dict[str, str] = {}
-        if self.namespaces is None:
-            rows_groups = [cluster_group(self.cluster)]
-        else:
-            rows_groups = [namespace_group(self.cluster, ns) for ns in self.namespaces]
+        plan = await database_sync_to_async(self.plan_now)()
+        if plan is None:
+            await self.close()  # it may see nothing: no socket
+            return
+        self.plan = plan
         # Join before reading the snapshot: a change committed after the read is then sent to
         # us, and one committed before it is in the snapshot.
-        await self.join([status_group(self.cluster), *rows_groups])
+        await self.join([status_group(self.cluster), *plan.groups])
         await self.accept()
         rows, status, known = await database_sync_to_async(self._snapshot)()
         self.known = known
         await self.send_frames(snapshot_frames(rows, status))
 
+    def plan_now(self, *, again: bool = False) -> viewers.Plan | None:
+        return viewers.overview_plan(self.scope, self.cluster, self.namespaces, again=again)
+
     def _snapshot(self) -> tuple[list[tuple[str, str]], str, dict[str, str]]:
+        permissions = self.plan.permissions
         if self.namespaces == []:
             rows = []  # only invalid names were asked for
         else:
-            rows = snapshots.overview_rows(self.cluster, self.namespaces or ())
+            rows = snapshots.overview_rows(
+                self.cluster, self.namespaces or (),
+                lambda ns: controls(permissions, self.cluster, ns),
+                viewable_namespaces(permissions, self.cluster))
         pairs = [(str(row.key), row.html) for row in rows]
         return (pairs, snapshots.current_status_html(self.cluster),
                 {key: patches.version(html) for key, html in pairs})
 
     async def rollouts_rows(self, message: dict[str, Any]) -> None:
-        await self.send_frames(rows_frames(message, self.known))
+        await self.send_frames(rows_frames(self._mine(message), self.known))
+
+    def _mine(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Only the rows this socket may see, and those in the rendering of its own variant
+        for their namespace (a cluster group's message carries every namespace)."""
+        variant = message.get("variant", "")
+
+        def ours(item: list[Any]) -> bool:
+            cluster, namespace, _ = str(item[0]).rsplit("/", 2)
+            return self.plan.variant_for(cluster, namespace) == variant
+
+        return {**message, "rows": [r for r in message.get("rows", ()) if ours(r)],
+                "removed": [r for r in message.get("removed", ()) if ours(r)]}
 
 
 class DetailConsumer(LiveConsumer):
@@ -134,13 +190,23 @@ class DetailConsumer(LiveConsumer):
             # No page exists for it (the detail view answers 404): refuse the handshake.
             await self.close()
             return
-        await self.join([status_group(self.key.cluster), rollout_group(self.key)])
+        plan = await database_sync_to_async(self.plan_now)()
+        if plan is None:
+            await self.close()  # outside the user's scope: as if there were no such page
+            return
+        self.plan = plan
+        await self.join([status_group(self.key.cluster), *plan.groups])
         await self.accept()
         parts, status = await database_sync_to_async(self._snapshot)()
         await self.send_frames(["".join(run) for run in chunked([status, *parts.values()])])
 
+    def plan_now(self, *, again: bool = False) -> viewers.Plan | None:
+        return viewers.detail_plan(self.scope, self.key, again=again)
+
     def _snapshot(self) -> tuple[dict[str, str], str]:
-        return (snapshots.detail_parts(self.key),
+        permissions = self.plan.permissions
+        return (snapshots.detail_parts(
+                    self.key, controls(permissions, self.key.cluster, self.key.namespace)),
                 snapshots.current_status_html(self.key.cluster))
 
     async def rollouts_detail(self, message: dict[str, Any]) -> None:

@@ -38,6 +38,9 @@ from rollouts.present import (
 from rollouts.readmodel import ClusterStatusData, DetailData, RowData
 
 LIST_ID = "rollout-list"
+# The UI verbs (rollouts.actions.availability.LABELS) the viewer may use in the rollout's
+# namespace: rollouts.access.variants.controls.
+Controls = frozenset[str]
 DETAIL_PARTS = ("summary", "traffic", "steps", "containers", "revisions", "analysis",
                 "experiments", "timeline", "actions")
 
@@ -46,7 +49,18 @@ def _common(key: RolloutKey, info: dict[str, Any]) -> dict[str, Any]:
     return {"key": key, "info": info, "url": detail_url(key), "look": status_look(info)}
 
 
-def row_context(row: RowData) -> dict[str, Any]:
+def allowed(available: list[availability.Availability], controls: Controls
+            ) -> list[availability.Availability]:
+    """Only the buttons the viewer may press: the rest are not shown at all, not disabled."""
+    return [a for a in available if a.action in controls]
+
+
+def one_allowed(available: availability.Availability, controls: Controls
+                ) -> availability.Availability | None:
+    return available if available.action in controls else None
+
+
+def row_context(row: RowData, controls: Controls) -> dict[str, Any]:
     info = row.info
     replicasets, hidden = row_replicasets(info)
     return {
@@ -60,13 +74,13 @@ def row_context(row: RowData) -> dict[str, Any]:
         "bar": weight_bar(info),
         "replicasets": replicasets,
         "hidden_replicasets": hidden,
-        "actions": availability.quick_actions(info),
+        "actions": allowed(availability.quick_actions(info), controls),
     }
 
 
-def overview_row(row: RowData) -> str:
+def overview_row(row: RowData, controls: Controls) -> str:
     """One overview row; its root is `#row--…` with `hx-swap-oob="true"`."""
-    return render_to_string("rollouts/_row.html", row_context(row))
+    return render_to_string("rollouts/_row.html", row_context(row, controls))
 
 
 def row_list(rows_html: Iterable[str]) -> str:
@@ -108,6 +122,13 @@ def live_status(status: ClusterStatusData) -> str:
         "status": status, "state": state, "text": LIVE_TEXT[state], "missing": missing})
 
 
+def live_notice(text: str) -> str:
+    """`#live-status` replaced by a notice about the socket itself (access changed, signed
+    out): the last frame before the server closes it."""
+    return render_to_string("rollouts/_live_status.html", {
+        "status": {"message": text}, "state": "access", "text": text, "missing": []})
+
+
 # --- detail page ---------------------------------------------------------------------------
 
 
@@ -115,11 +136,11 @@ def _pairs(mapping: Any) -> list[tuple[str, str]]:
     return sorted((str(k), str(v)) for k, v in mapping.items()) if isinstance(mapping, dict) else []
 
 
-def _summary(detail: DetailData) -> dict[str, Any]:
+def _summary(detail: DetailData, controls: Controls) -> dict[str, Any]:
     info = detail.info
     replicas = info.get("replicas") if isinstance(info.get("replicas"), dict) else {}
     return {"bar": weight_bar(info), "replicas": replicas, "bluegreen": bluegreen_text(info),
-            "actions": availability.rollout_actions(info),
+            "actions": allowed(availability.rollout_actions(info), controls),
             # Each with its role; a row mirrored before summary_images existed has only images.
             "images": dicts(info.get("summary_images") or info.get("images")),
             "labels": _pairs(info.get("labels")), "annotations": _pairs(info.get("annotations")),
@@ -127,7 +148,7 @@ def _summary(detail: DetailData) -> dict[str, Any]:
             "warnings": [w for w in info.get("warnings") or [] if isinstance(w, str)]}
 
 
-def _traffic(detail: DetailData) -> dict[str, Any]:
+def _traffic(detail: DetailData, controls: Controls) -> dict[str, Any]:
     traffic = detail.info.get("traffic") if isinstance(detail.info.get("traffic"), dict) else {}
     desired = as_int(traffic.get("desired_weight"))
     routes = [{**route, "bar": route_bar(route, desired, as_int(traffic.get("max_weight")))}
@@ -140,39 +161,41 @@ def _traffic(detail: DetailData) -> dict[str, Any]:
             "warnings": [w for w in traffic.get("warnings") or [] if isinstance(w, str)]}
 
 
-def _steps(detail: DetailData) -> dict[str, Any]:
+def _steps(detail: DetailData, controls: Controls) -> dict[str, Any]:
     return {"steps": [step_view(step) for step in dicts(detail.info.get("steps"))]}
 
 
-def _containers(detail: DetailData) -> dict[str, Any]:
+def _containers(detail: DetailData, controls: Controls) -> dict[str, Any]:
     info = detail.info
+    set_image = availability.set_image(info)
     return {"containers": dicts(info.get("containers")),
             "init_containers": dicts(info.get("init_containers")),
-            "set_image": availability.set_image(info)}
+            "set_image": one_allowed(set_image, controls), "no_containers": set_image.reason}
 
 
-def _revisions(detail: DetailData) -> dict[str, Any]:
+def _revisions(detail: DetailData, controls: Controls) -> dict[str, Any]:
     revisions = []
     for revision in dicts(detail.info.get("revisions")):
         number = as_int(revision.get("revision"))
         revisions.append({**revision_view(revision),
-                          "rollback": availability.rollback(detail.info, number)})
+                          "rollback": one_allowed(availability.rollback(detail.info, number),
+                                                  controls)})
     return {"revisions": revisions}
 
 
-def _analysis(detail: DetailData) -> dict[str, Any]:
+def _analysis(detail: DetailData, controls: Controls) -> dict[str, Any]:
     return {"runs": [run_view(run) for run in dicts(detail.info.get("analysis_runs"))]}
 
 
-def _experiments(detail: DetailData) -> dict[str, Any]:
+def _experiments(detail: DetailData, controls: Controls) -> dict[str, Any]:
     return {"experiments": [experiment_view(e) for e in dicts(detail.info.get("experiments"))]}
 
 
-def _timeline(detail: DetailData) -> dict[str, Any]:
+def _timeline(detail: DetailData, controls: Controls) -> dict[str, Any]:
     return {"events": detail.events}
 
 
-def _actions(detail: DetailData) -> dict[str, Any]:
+def _actions(detail: DetailData, controls: Controls) -> dict[str, Any]:
     return {"records": detail.actions}
 
 
@@ -183,20 +206,22 @@ _PART_CONTEXT = {
 }
 
 
-def detail_part(detail: DetailData, part: str) -> str:
+def detail_part(detail: DetailData, part: str, controls: Controls) -> str:
     context = {**_common(detail.key, detail.info), "id": dom_id(part, detail.key),
-               **_PART_CONTEXT[part](detail)}
+               **_PART_CONTEXT[part](detail, controls)}
     return render_to_string(f"rollouts/_detail_{part}.html", context)
 
 
-def detail_parts(detail: DetailData) -> dict[str, str]:
-    """Every part of the detail page, keyed by part name (summary, traffic, …), in page order."""
-    return {part: detail_part(detail, part) for part in DETAIL_PARTS}
+def detail_parts(detail: DetailData, controls: Controls) -> dict[str, str]:
+    """Every part of the detail page, keyed by part name (summary, traffic, …), in page order,
+    with the buttons of `controls` (the UI verbs the viewer may use in that namespace)."""
+    return {part: detail_part(detail, part, controls) for part in DETAIL_PARTS}
 
 
-def detail_fragments(detail: DetailData) -> dict[str, str]:
+def detail_fragments(detail: DetailData, controls: Controls) -> dict[str, str]:
     """Every part of the detail page, keyed by its DOM id, in page order."""
-    return {dom_id(part, detail.key): html for part, html in detail_parts(detail).items()}
+    return {dom_id(part, detail.key): html
+            for part, html in detail_parts(detail, controls).items()}
 
 
 def detail_deleted(key: RolloutKey, *, known: bool = True) -> str:

@@ -105,6 +105,15 @@ def rollout_group(key: RolloutKey) -> str:
     return _group("r", key.cluster, key.namespace, key.name)
 
 
+def variant_group(group: str, variant: str) -> str:
+    """`group` for the viewers of one permission set (rollouts.access.variants.variant_id):
+    rows and detail fragments carry buttons, so each set gets its own rendering and group."""
+    name = f"{group}.{variant}"
+    if len(name) <= _MAX_GROUP:
+        return name
+    return "rollouts_v_h" + hashlib.sha256(name.encode()).hexdigest()[:40]
+
+
 def status_group(cluster: str) -> str:
     """Everyone showing the cluster's live indicator: overview and detail pages alike."""
     return _group("s", cluster)

@@ -15,7 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
+from rollouts.access.variants import glob_regex
 from rollouts.keys import RolloutKey
 from rollouts.models import ActionRecord, ClusterStatus, Rollout, RolloutEvent
 
@@ -98,16 +100,33 @@ def row_data(row: Rollout) -> RowData:
     return RowData(key_of(row), info, row.changed_at)
 
 
-def _rollouts(cluster: str | None, namespaces: Sequence[str] = ()) -> Any:
+def within(rows: Any, globs: Sequence[str] | None) -> Any:
+    """`rows` narrowed to namespaces matching one of `globs` (None: all), in the same query."""
+    if globs is None:
+        return rows
+    if not globs:
+        return rows.none()
+    plain = [g for g in globs if "*" not in g and "?" not in g]
+    wanted = Q(namespace__in=plain) if plain else Q(pk__in=[])
+    for glob in globs:
+        if glob not in plain:
+            wanted |= Q(namespace__regex=glob_regex(glob))
+    return rows.filter(wanted)
+
+
+def _rollouts(cluster: str | None, namespaces: Sequence[str] = (),
+              globs: Sequence[str] | None = None) -> Any:
     rows = Rollout.objects.filter(cluster=cluster or default_cluster()).only(*ROW_FIELDS)
     if namespaces:
         rows = rows.filter(namespace__in=list(namespaces))
-    return rows.order_by("namespace", "name")
+    return within(rows, globs).order_by("namespace", "name")
 
 
-def load_rows(cluster: str | None = None, namespaces: Sequence[str] = ()) -> list[RowData]:
-    """Every mirrored rollout of the cluster (optionally of some namespaces), by namespace/name."""
-    return [row_data(row) for row in _rollouts(cluster, namespaces)]
+def load_rows(cluster: str | None = None, namespaces: Sequence[str] = (),
+              globs: Sequence[str] | None = None) -> list[RowData]:
+    """Every mirrored rollout of the cluster (optionally of some namespaces, and only in
+    namespaces matching `globs` when given), by namespace/name."""
+    return [row_data(row) for row in _rollouts(cluster, namespaces, globs)]
 
 
 def load_row(key: RolloutKey) -> RowData | None:
@@ -129,9 +148,9 @@ def load_rows_for(keys: Iterable[RolloutKey]) -> dict[RolloutKey, RowData]:
     return found
 
 
-def namespaces(cluster: str | None = None) -> list[str]:
-    rows = Rollout.objects.filter(cluster=cluster or default_cluster())
-    return sorted(set(rows.values_list("namespace", flat=True)))
+def namespaces(cluster: str | None = None, globs: Sequence[str] | None = None) -> list[str]:
+    rows = within(Rollout.objects.filter(cluster=cluster or default_cluster()), globs)
+    return list(rows.order_by("namespace").values_list("namespace", flat=True).distinct())
 
 
 def _events(key: RolloutKey, limit: int) -> tuple[EventData, ...]:

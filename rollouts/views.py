@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rollouts import fragments, notices, paths, readmodel
 from rollouts.access import guards
 from rollouts.access.identity import Identity
+from rollouts.access.variants import controls, may_view, viewable_namespaces
 from rollouts.actions import availability, expect_from_info, run_action
 from rollouts.actions.preview import describe
 from rollouts.keys import InvalidName, RolloutKey
@@ -63,7 +64,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     query = ListQuery.from_params(request.GET)
     # `?namespace=a,b` works as on the API and the websocket; the menu offers one at a time.
     namespaces = [ns.strip() for ns in query.namespace.split(",") if ns.strip()]
-    rows = readmodel.load_rows(namespaces=namespaces)
+    permissions, cluster = guards.identity_of(request).permissions, guards.cluster()
+    # Only what the viewer may see: the rows, so the counts and the search, and the menu.
+    globs = viewable_namespaces(permissions, cluster)
+    rows = readmodel.load_rows(namespaces=namespaces, globs=globs)
     shown = shown_rows(rows, query)
     tally = counts(rows, query)
     chips = [{"status": s, "count": tally[s], "on": s in query.statuses,
@@ -76,8 +80,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "attention_url": query.url(attention=not query.attention),
         "columns": _columns(query),
         # From the rendered-row cache the live publisher fills: a row renders once per change.
-        "rows_html": fragments.row_list(row.html for row in snapshots.rendered_rows(shown)),
-        "total": len(rows), "shown": len(shown), "namespaces": readmodel.namespaces(),
+        "rows_html": fragments.row_list(row.html for row in snapshots.rendered_rows(
+            shown, lambda ns: controls(permissions, cluster, ns))),
+        "total": len(rows), "shown": len(shown),
+        "namespaces": readmodel.namespaces(globs=globs),
         "ws_url": ws_url, "live_status_html": _live_status(),
         "toasts_html": notices.page_toasts(request),
     }
@@ -108,16 +114,21 @@ def _columns(query: ListQuery) -> list[dict[str, Any]]:
 @guards.page
 def detail(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
     key = _key(namespace, name)
-    data = readmodel.load_detail(key)
+    permissions = guards.identity_of(request).permissions
+    visible = may_view(permissions, key.cluster, key.namespace)
+    # Outside the viewer's scope it is answered as a rollout never seen: no history leaks.
+    data = readmodel.load_detail(key) if visible else None
     status = 200
     if data is None:
         # Deleted (or never seen): keep what history there is, and say so.
         status = 404
-        data = readmodel.DetailData(key, {}, None, readmodel.load_events(key),
-                                    readmodel.load_actions(key))
-    parts = fragments.detail_parts(data)
+        data = (readmodel.DetailData(key, {}, None, readmodel.load_events(key),
+                                     readmodel.load_actions(key)) if visible
+                else readmodel.DetailData(key, {}, None, (), ()))
+    parts = fragments.detail_parts(data, controls(permissions, key.cluster, key.namespace))
     if status == 404:
-        parts["summary"] = fragments.detail_deleted(key, known=readmodel.ever_known(key))
+        parts["summary"] = fragments.detail_deleted(
+            key, known=visible and readmodel.ever_known(key))
     context = {"key": key, "parts": parts, "found": status == 200, "url": detail_url(key),
                "ws_url": paths.url("/ws" + rollout_path(key)),
                "live_status_html": _live_status(), "toasts_html": notices.page_toasts(request)}

@@ -176,11 +176,26 @@ def page(view: View) -> View:
 
 # --- the buttons ----------------------------------------------------------------------------
 
-def _button_check(request: HttpRequest, namespace: str = "", action: str = "",
-                  **_: Any) -> HttpResponse | None:
+def _hidden(request: HttpRequest, namespace: str, name: str) -> HttpResponse:
+    """A rollout outside the caller's scope: the answer for a missing one, word for word."""
+    message = f"rollout '{name}' is not in namespace '{namespace}' (any more)"
+    if request.method == "GET":
+        html = render_to_string("rollouts/_confirm_missing.html", {"message": message})
+    else:
+        html = render_to_string("rollouts/_toast.html", {
+            "kind": "bad", "title": "Not found", "message": message, "code": 404})
+    return HttpResponse(html, status=404)
+
+
+def _button_check(request: HttpRequest, namespace: str = "", name: str = "",
+                  action: str = "", **_: Any) -> HttpResponse | None:
     if action not in LABELS:
         return None  # the view's own 404
-    found = denial(identity_of(request), action, cluster(), namespace)
+    identity = identity_of(request)
+    unseen = denial(identity, VIEW, cluster(), namespace)
+    if unseen is not None and unseen.status == 403:
+        return _hidden(request, namespace, name)
+    found = denial(identity, action, cluster(), namespace)
     if found is None:
         return None
     if request.method == "GET":  # the dialog

@@ -16,7 +16,13 @@ from django.utils.safestring import mark_safe
 from rollouts import fragments
 from rollouts.keys import RolloutKey
 from rollouts.live import patches
-from rollouts.publish import cluster_group, namespace_group, rollout_group, status_group
+from rollouts.publish import (
+    cluster_group,
+    namespace_group,
+    rollout_group,
+    status_group,
+    variant_group,
+)
 
 ROWS = "rollouts.rows"  # handled by consumers' `rollouts_rows`
 DETAIL = "rollouts.detail"  # `rollouts_detail`
@@ -40,6 +46,7 @@ class RenderedRow:
     # pages that have that one; None: send `html`.
     patch: str | None = None
     base: str = ""
+    variant: str = ""  # the permission set it was rendered for (rollouts.access.variants)
 
 
 def updated_row(row: RenderedRow, sent: str | None) -> RenderedRow:
@@ -63,27 +70,33 @@ def list_form(rows_html: str) -> str:
 # --- publisher side ---------------------------------------------------------------------
 
 
-def rows_messages(rows: Iterable[RenderedRow], removed: Iterable[tuple[RolloutKey, str]]
-                  ) -> list[tuple[str, dict[str, Any]]]:
-    """One message per cluster group and per namespace group, each with only its rollouts."""
-    buckets: dict[str, tuple[list[list[str]], list[list[str]]]] = {}
+def rows_messages(rows: Iterable[RenderedRow], removed: Iterable[tuple[RolloutKey, str]],
+                  variants: Iterable[str] = ()) -> list[tuple[str, dict[str, Any]]]:
+    """One message per cluster group and per namespace group of each row's variant, each
+    with only its rollouts; removals go to the groups of every variant in `variants`."""
+    buckets: dict[tuple[str, str], tuple[list[list[str]], list[list[str]]]] = {}
 
-    def add(key: RolloutKey, index: int, item: list[str]) -> None:
+    def add(key: RolloutKey, variant: str, index: int, item: list[str]) -> None:
         for group in (cluster_group(key.cluster), namespace_group(key.cluster, key.namespace)):
-            buckets.setdefault(group, ([], []))[index].append(item)
+            buckets.setdefault((variant_group(group, variant), variant), ([], []))[index] \
+                .append(item)
 
     for row in rows:
-        add(row.key, 0, [str(row.key), row.dom_id, row.html, patches.version(row.html),
-                         row.patch, row.base])
+        add(row.key, row.variant, 0, [str(row.key), row.dom_id, row.html,
+                                      patches.version(row.html), row.patch, row.base])
+    variants = list(variants)
     for key, dom_id in removed:
-        add(key, 1, [str(key), dom_id])
-    return [(group, {"type": ROWS, "rows": changed, "removed": gone})
-            for group, (changed, gone) in buckets.items()]
+        for variant in variants:
+            add(key, variant, 1, [str(key), dom_id])
+    return [(group, {"type": ROWS, "variant": variant, "rows": changed, "removed": gone})
+            for (group, variant), (changed, gone) in buckets.items()]
 
 
-def detail_message(key: RolloutKey, fragments: dict[str, str]) -> tuple[str, dict[str, Any]]:
-    """Changed fragments of one rollout's detail page (dom id -> html)."""
-    return rollout_group(key), {"type": DETAIL, "fragments": fragments}
+def detail_message(key: RolloutKey, variant: str, fragments: dict[str, str]
+                   ) -> tuple[str, dict[str, Any]]:
+    """Changed fragments of one rollout's detail page (dom id -> html), for one variant."""
+    return (variant_group(rollout_group(key), variant),
+            {"type": DETAIL, "variant": variant, "fragments": fragments})
 
 
 def status_message(cluster: str, html: str) -> tuple[str, dict[str, Any]]:

@@ -10,7 +10,8 @@ templates. A task on the same loop renders and sends:
    templates must not block a loop): rows for rollouts some overview shows, detail fragments
    for rollouts some detail page shows; nobody listening, nothing rendered. A row comes from
    the mirror's own batch when `publish` was given it (what was just committed), else from
-   the database.
+   the database. Each is rendered once per permission set listening
+   (rollouts.access.variants): buttons differ by role.
 3. Each row / fragment is compared with what was last sent for it; unchanged ones are dropped.
    A rollout not rendered for lack of an audience forgets what was last sent for it, so its
    next render goes out in full.
@@ -36,7 +37,7 @@ from rollouts.dbthread import drop_broken_connections
 from rollouts.dom import dom_id
 from rollouts.keys import RolloutKey
 from rollouts.live import snapshots
-from rollouts.live.audience import Audience
+from rollouts.live.audience import Audience, Variants
 from rollouts.live.messages import (
     RenderedRow,
     detail_message,
@@ -68,6 +69,18 @@ class PublisherStats:
     messages: int = 0
 
 
+def _keep_only(sent: dict[RolloutKey, dict[str, Any]], views: dict[RolloutKey, Variants]
+               ) -> None:
+    for key, listening in views.items():
+        by_variant = sent.get(key)
+        if by_variant is None:
+            continue
+        for variant in [v for v in by_variant if v not in listening]:
+            del by_variant[variant]
+        if not by_variant:
+            del sent[key]
+
+
 @dataclass
 class _Pass:
     """What one render pass produced."""
@@ -92,8 +105,9 @@ class LivePublisher:
         self._last_render: dict[RolloutKey, float] = {}
         self._given: dict[RolloutKey, RowData] = {}  # the latest row published, until due
         # Only touched on the render thread:
-        self._sent_rows: dict[RolloutKey, str] = {}
-        self._sent_detail: dict[RolloutKey, dict[str, str]] = {}
+        # key -> variant -> what was last sent for it
+        self._sent_rows: dict[RolloutKey, dict[str, str]] = {}
+        self._sent_detail: dict[RolloutKey, dict[str, dict[str, str]]] = {}
         self._sent_status: dict[str, str] = {}
         self._busy = False  # a render pass or its sends are under way
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -219,66 +233,86 @@ class LivePublisher:
                      given: dict[RolloutKey, RowData] | None = None) -> _Pass:
         self.stats.passes += 1
         out = _Pass(given=dict(given or {}))
-        row_keys = [key for key in due if self.audience.watching_row(key)]
-        detail_keys = [key for key in due if self.audience.watching_detail(key)]
-        for key in set(due) - set(row_keys):
-            self._sent_rows.pop(key, None)
-        for key in set(due) - set(detail_keys):
-            self._sent_detail.pop(key, None)
-        self.stats.skipped_no_audience += len(set(due) - set(row_keys) - set(detail_keys))
-        gone = self._render_rows(row_keys, out)
-        for key in detail_keys:
-            self._render_detail(key, out)
+        variants = self.audience.variants()
+        row_views = {key: self.audience.row_variants(key, variants) for key in due}
+        detail_views = {key: self.audience.detail_variants(key, variants) for key in due}
+        # What a variant nobody listens with was last sent is forgotten: its next render of
+        # the rollout goes out in full.
+        _keep_only(self._sent_rows, row_views)
+        _keep_only(self._sent_detail, detail_views)
+        self.stats.skipped_no_audience += sum(
+            1 for key in due if not row_views[key] and not detail_views[key])
+        gone = self._render_rows([key for key in due if row_views[key]], row_views, out)
+        for key in due:
+            for variant, controls in detail_views[key].items():
+                self._render_detail(key, variant, controls, out)
         for key in [*removed, *gone]:
             self._sent_rows.pop(key, None)
             self._sent_detail.pop(key, None)
             self._last_render.pop(key, None)
             out.removed.append((key, dom_id("row", key)))
-            if key not in gone and self.audience.watching_detail(key):
-                self._render_detail(key, out)
-        snapshots.forget_rows(removed)
+            if key not in gone:
+                for variant, controls in self.audience.detail_variants(key, variants).items():
+                    self._render_detail(key, variant, controls, out)
+        snapshots.forget_rows(removed, variants)
         self.stats.removals_sent += len(out.removed)
         if out.rows or out.removed:
-            out.messages[:0] = rows_messages(out.rows, out.removed)
+            out.messages[:0] = rows_messages(out.rows, out.removed, variants)
         return out
 
-    def _render_rows(self, keys: list[RolloutKey], out: _Pass) -> list[RolloutKey]:
-        """Render the rows of `keys` into `out`; returns the keys no longer mirrored."""
+    def _render_rows(self, keys: list[RolloutKey], views: dict[RolloutKey, Variants],
+                     out: _Pass) -> list[RolloutKey]:
+        """Render the rows of `keys` into `out`, once per variant listening to each; returns
+        the keys no longer mirrored."""
         if not keys:
             return []
         read = readmodel.load_rows_for([key for key in keys if key not in out.given])
         rows = {key: row for key in keys if (row := out.given.get(key) or read.get(key))}
+        rendered = [(row, snapshots.render_row(row, controls))
+                    for row in rows.values() for controls in views[row.key].values()]
         # Nothing sent for a row since this process started: pages have what they loaded (or
         # got in their snapshot), from the cache. A patch only goes to pages that have its
         # base, so a guess here can cost bytes, never correctness.
-        loaded = snapshots.cached_html(key for key in rows if key not in self._sent_rows)
-        rendered = [(row, snapshots.render_row(row)) for row in rows.values()]
+        loaded = self._loaded(rendered)
         snapshots.remember_rows(rendered)
         metrics.RENDERS.labels("row").inc(len(rendered))
         for _, row in rendered:
             out.rendered.add(row.key)
-            sent = self._sent_rows.get(row.key)
+            sent_for = self._sent_rows.setdefault(row.key, {})
+            sent = sent_for.get(row.variant)
             if sent == row.html:
                 self.stats.rows_unchanged += 1
                 continue
-            self._sent_rows[row.key] = row.html
-            out.rows.append(updated_row(row, sent if sent is not None else loaded.get(row.key)))
+            sent_for[row.variant] = row.html
+            base = sent if sent is not None else loaded.get((row.key, row.variant))
+            out.rows.append(updated_row(row, base))
         self.stats.rows_rendered += len(rendered)
         self.stats.rows_sent += len(out.rows)
         return [key for key in keys if key not in rows]
 
-    def _render_detail(self, key: RolloutKey, out: _Pass) -> None:
-        parts = snapshots.detail_parts(key)
+    def _loaded(self, rendered: list[tuple[Any, RenderedRow]]
+                ) -> dict[tuple[RolloutKey, str], str]:
+        """The cached renderings of rows nothing was sent for yet, by (key, variant)."""
+        unsent: dict[str, list[RolloutKey]] = {}
+        for _, row in rendered:
+            if row.variant not in self._sent_rows.get(row.key, {}):
+                unsent.setdefault(row.variant, []).append(row.key)
+        return {(key, variant): html for variant, keys in unsent.items()
+                for key, html in snapshots.cached_html(keys, variant).items()}
+
+    def _render_detail(self, key: RolloutKey, variant: str, controls: frozenset[str],
+                       out: _Pass) -> None:
+        parts = snapshots.detail_parts(key, controls)
         self.stats.details_rendered += 1
         metrics.RENDERS.labels("detail").inc()
         out.rendered.add(key)
-        sent = self._sent_detail.setdefault(key, {})
+        sent = self._sent_detail.setdefault(key, {}).setdefault(variant, {})
         changed = {part: html for part, html in parts.items() if sent.get(part) != html}
         self.stats.fragments_unchanged += len(parts) - len(changed)
         if changed:
             sent.update(changed)
             self.stats.fragments_sent += len(changed)
-            out.messages.append(detail_message(key, changed))
+            out.messages.append(detail_message(key, variant, changed))
 
     def _render_status(self, status: Any) -> Messages:
         cluster = str(status.cluster)

@@ -153,13 +153,18 @@
     return Math.min(500 * Math.pow(2, retry), 5000) * (0.5 + Math.random() * 0.5);
   }
 
+  // The server closes with 4403 when the user may see nothing any more: no retry, and the
+  // notice it sent last ("signed out — sign in again") stays in place of the indicator.
+  var ACCESS_ENDED = 4403;
+
   function onClose(event) {
     if (leaving) return;
     document.body.classList.add("ws-down");
+    var code = event.detail.event && event.detail.event.code;
+    if (code === ACCESS_ENDED) return;
     showReconnecting();
     // The extension retries abnormal closes by itself; a clean close (a server going away
     // politely) would otherwise leave the page stale for good.
-    var code = event.detail.event && event.detail.event.code;
     var wrapper = event.detail.socketWrapper;
     if (RECONNECTS_ITSELF.indexOf(code) < 0 && wrapper && document.body.contains(event.target)) {
       setTimeout(function () { retries += 1; wrapper.reconnect(); }, reconnectDelay(retries));

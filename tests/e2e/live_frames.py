@@ -14,12 +14,13 @@ from typing import Any
 
 from playwright.sync_api import Page
 
+from rollouts.access.variants import UI_VERBS, variant_id
 from rollouts.dom import dom_id
 from rollouts.info import build_rollout_info
 from rollouts.keys import RolloutKey
 from rollouts.live.messages import RenderedRow, rows_frames, rows_messages, updated_row
 from rollouts.live.snapshots import render_row
-from rollouts.publish import namespace_group
+from rollouts.publish import namespace_group, variant_group
 from rollouts.readmodel import RowData
 from tests.e2e.support import open_live
 from tests.info.support import SCENARIO_NOW, load, stage_now
@@ -51,7 +52,7 @@ def rendered(name: str, fixture: str = HEALTHY, *, age: float = 5.0,
     now = stage_now(fixture) if fixture.startswith("guide-") else SCENARIO_NOW
     info = build_rollout_info(bundle.objects(), now).to_dict()
     changed = datetime.now(UTC) - timedelta(seconds=age)
-    return render_row(RowData(key(name), info, changed))
+    return render_row(RowData(key(name), info, changed), UI_VERBS)
 
 
 def degraded(name: str) -> RenderedRow:
@@ -75,8 +76,9 @@ class LivePage:
         self.sent.update({row.key: row.html for row in rows})
         for name in removed:
             self.sent.pop(key(name), None)
-        for group, message in rows_messages(rows, gone):
-            if group != namespace_group("default", SANDBOX):
+        variant = variant_id(UI_VERBS)
+        for group, message in rows_messages(rows, gone, [variant]):
+            if group != variant_group(namespace_group("default", SANDBOX), variant):
                 continue  # the same rows, for the pages of all namespaces
             for frame in rows_frames(message, self.known):
                 self.page.evaluate(DELIVER, frame)

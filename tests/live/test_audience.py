@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from rollouts.access.variants import UI_VERBS, variant_id
 from rollouts.live import LivePublisher
-from rollouts.live.audience import Audience, mark_present
-from rollouts.publish import GroupSender, cluster_group, rollout_group
+from rollouts.live.audience import Audience, mark_present, register_variants
+from rollouts.publish import GroupSender, cluster_group, rollout_group, variant_group
 from tests.live.support import CLUSTER, a_put_rollout, connect, key
 
 pytestmark = pytest.mark.django_db(transaction=True)
+VARIANT = variant_id(UI_VERBS)
 
 
 @pytest.mark.usefixtures("in_memory_layer")
@@ -48,7 +50,8 @@ async def test_a_publisher_that_cannot_see_group_members_renders_for_noted_pages
         await publisher.publish([rollout], [])
         await publisher.settled()
         assert publisher.stats.rows_rendered == 0
-        await mark_present([cluster_group(CLUSTER)])
+        await register_variants({VARIANT: UI_VERBS})
+        await mark_present([variant_group(cluster_group(CLUSTER), VARIANT)])
         await publisher.publish([rollout], [])
         await publisher.settled()
         assert publisher.stats.rows_rendered == 1

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from rollouts import fragments
+from rollouts.access.variants import UI_VERBS
 from rollouts.dom import dom_id
 from rollouts.keys import RolloutKey
 from rollouts.readmodel import ActionData, ClusterStatusData, DetailData, EventData, RowData
@@ -34,26 +35,26 @@ def detail(fixture: str = PAUSED_STEP3) -> DetailData:
 
 
 def test_an_overview_row_is_one_element_with_its_id_and_an_explicit_oob_swap() -> None:
-    html = fragments.overview_row(RowData(KEY, info(PAUSED_STEP1), AT))
+    html = fragments.overview_row(RowData(KEY, info(PAUSED_STEP1), AT), UI_VERBS)
     assert root_of(html) == ("article", dom_id("row", KEY))
     assert html.strip().endswith("</article>")
     assert 'data-status="Paused"' in html and 'data-name="rollouts-demo"' in html
 
 
 def test_a_row_stays_small_on_the_wire() -> None:
-    html = fragments.overview_row(RowData(KEY, info(BEFORE_SCALE_DOWN), AT))
+    html = fragments.overview_row(RowData(KEY, info(BEFORE_SCALE_DOWN), AT), UI_VERBS)
     assert len(html.encode()) < 4096
 
 
 def test_a_row_does_not_change_while_only_time_passes() -> None:
     # Ages are <time> elements the browser ticks, so an unchanged rollout renders the same.
     row = RowData(KEY, info(PAUSED_STEP3), AT)
-    assert fragments.overview_row(row) == fragments.overview_row(row)
-    assert '<time datetime="2025-07-17T17:15:00Z" data-age' in fragments.overview_row(row)
+    assert fragments.overview_row(row, UI_VERBS) == fragments.overview_row(row, UI_VERBS)
+    assert '<time datetime="2025-07-17T17:15:00Z" data-age' in fragments.overview_row(row, UI_VERBS)
 
 
 def test_a_new_row_is_appended_to_the_list_and_a_removed_one_deleted() -> None:
-    row = fragments.overview_row(RowData(KEY, info(PAUSED_STEP1), AT))
+    row = fragments.overview_row(RowData(KEY, info(PAUSED_STEP1), AT), UI_VERBS)
     inserted = fragments.inserted_row(row)
     assert inserted.startswith('<div hx-swap-oob="beforeend:#rollout-list">')
     assert row in inserted
@@ -62,14 +63,14 @@ def test_a_new_row_is_appended_to_the_list_and_a_removed_one_deleted() -> None:
 
 
 def test_the_row_list_wraps_rows_in_the_list_element() -> None:
-    rows = [fragments.overview_row(RowData(KEY, info(PAUSED_STEP1), AT))]
+    rows = [fragments.overview_row(RowData(KEY, info(PAUSED_STEP1), AT), UI_VERBS)]
     html = fragments.row_list(rows)
     assert root_of(html) == ("div", "rollout-list")
     assert rows[0] in html
 
 
 def test_every_detail_fragment_has_its_id_and_an_oob_swap() -> None:
-    parts = fragments.detail_fragments(detail())
+    parts = fragments.detail_fragments(detail(), UI_VERBS)
     assert list(parts) == [dom_id(part, KEY) for part in fragments.DETAIL_PARTS]
     for element_id, html in parts.items():
         assert root_of(html)[1] == element_id

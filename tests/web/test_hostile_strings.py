@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from rollouts import fragments
+from rollouts.access.variants import UI_VERBS
 from rollouts.keys import RolloutKey
 from rollouts.readmodel import load_detail, load_row
 from tests.actions.objects import paused_at_step_1
@@ -69,8 +70,8 @@ def test_live_fragments_are_escaped_too(hostile: None) -> None:
     row = load_row(KEY)
     detail = load_detail(KEY)
     assert row is not None and detail is not None
-    assert_inert(fragments.overview_row(row))
-    assert_inert("".join(fragments.detail_fragments(detail).values()))
+    assert_inert(fragments.overview_row(row, UI_VERBS))
+    assert_inert("".join(fragments.detail_fragments(detail, UI_VERBS).values()))
 
 
 def test_dialogs_and_toasts_escape_what_they_echo(client: Client, hostile: None) -> None:

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from rollouts import fragments
+from rollouts.access.variants import UI_VERBS
 from rollouts.keys import RolloutKey
 from rollouts.models import Rollout
 from rollouts.readmodel import DetailData, RowData
@@ -32,8 +33,9 @@ GARBAGE: list[Any] = [
 
 @pytest.mark.parametrize("info", GARBAGE)
 def test_fragments_render_whatever_the_info_holds(info: Any) -> None:
-    assert 'id="row--default--odd--broken"' in fragments.overview_row(RowData(KEY, info, NOW))
-    parts = fragments.detail_fragments(DetailData(KEY, info, NOW))
+    row = fragments.overview_row(RowData(KEY, info, NOW), UI_VERBS)
+    assert 'id="row--default--odd--broken"' in row
+    parts = fragments.detail_fragments(DetailData(KEY, info, NOW), UI_VERBS)
     assert len(parts) == len(fragments.DETAIL_PARTS)
 
 
