@@ -93,7 +93,7 @@ def test_the_websockets_stream_rows_linking_under_the_root_path(web: RootPathDas
     wait_for_row(web)
     ws = web.url.replace("http", "ws", 1)
     (overview,) = asyncio.run(frames(ws + "/ws/overview", web.origin))
-    assert f'data-url="{ROOT_PATH}{DETAIL}"' in overview
+    assert f'href="{ROOT_PATH}{DETAIL}"' in overview  # the name link, which the JS follows
     detail = asyncio.run(frames(ws + "/ws" + DETAIL, web.origin))
     assert "rollouts-demo" in detail[0]
 
