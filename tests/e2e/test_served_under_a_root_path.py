@@ -49,7 +49,8 @@ def test_the_dashboard_works_under_its_root_path(prefixed_page, prefixed) -> Non
     page, asked = prefixed_page
     open_live(page, ROOT_PATH + "/")
     frontend = row(page, "shop", "frontend")
-    expect(frontend).to_have_attribute("data-url", f"{ROOT_PATH}/rollouts/shop/frontend")
+    expect(frontend.locator("a.name")).to_have_attribute("href",
+                                                         f"{ROOT_PATH}/rollouts/shop/frontend")
     frontend.locator("a.name").click()
     page.wait_for_url(f"**{ROOT_PATH}/rollouts/shop/frontend")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
