@@ -2,9 +2,10 @@
 
 mozilla-django-oidc does the authorization-code flow with PKCE, state and nonce. It has no
 discovery, and it checks neither the ID token's issuer nor its audience, and lets an expired
-token's error escape as a server error: the subclasses here add all three. The provider's
-endpoints come from `<ROLLOUTS_OIDC_ISSUER>/.well-known/openid-configuration`, fetched on first
-use (a provider that is down at start-up must not keep the dashboard from starting) and kept.
+token's error escape as a server error: the subclasses here add all three, and reword its nonce
+refusal for people. The provider's endpoints come from
+`<ROLLOUTS_OIDC_ISSUER>/.well-known/openid-configuration`, fetched on first use (a provider that
+is down at start-up must not keep the dashboard from starting) and kept.
 
 Users are created on first sign-in, named by `preferred_username` (else the e-mail, else
 `sub`); the groups claim (ROLLOUTS_OIDC_GROUPS_CLAIM) is read at every sign-in and kept in the
@@ -119,6 +120,12 @@ class Backend(OIDCAuthenticationBackend):
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         try:
             payload = super().verify_token(token, **kwargs)
+        except SuspiciousOperation as exc:
+            # The parent's own words ("JWT Nonce verification failed.") tell a user nothing.
+            if "nonce" not in str(exc).lower():
+                raise
+            raise SuspiciousOperation("the ID token's nonce is not the one this sign-in sent "
+                                      "(a replayed or forged token); start again") from None
         except jwt.ExpiredSignatureError:
             raise SuspiciousOperation("the provider's ID token has expired") from None
         except jwt.InvalidTokenError as exc:

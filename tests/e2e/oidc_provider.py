@@ -2,9 +2,10 @@
 
 The provider names its issuer after the Host header it is asked with. `IssuerProxy` sits in
 front of it on another port and forwards every request unchanged, except that it can send the
-token request to the provider under another host name (so the ID token names a wrong issuer)
-or send everything to a second provider whose tokens live a second, and hand its token
-response over only after they have expired.
+token request to the provider under another host name (so the ID token names a wrong issuer),
+swap the nonce of an authorization request for one of its own (so the ID token carries a nonce
+the dashboard never sent), or send everything to a second provider whose tokens live a second,
+and hand its token response over only after they have expired.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tests.servers import free_port
 
 START_TIMEOUT = 30.0
 # The expiring provider's tokens live this long (its --token-max-age; 0 breaks it).
 EXPIRING_MAX_AGE = 1
+# The nonce the "forged-nonce" mode puts in authorization requests instead of the dashboard's.
+FORGED_NONCE = "forged-by-the-issuer-proxy"
 
 
 class Provider:
@@ -67,7 +71,8 @@ class Provider:
 
 
 class IssuerProxy:
-    """Forwards to `normal`; `mode` "wrong-issuer" or "expired" changes what the tokens say."""
+    """Forwards to `normal`; `mode` "wrong-issuer", "forged-nonce" or "expired" changes what
+    the tokens say."""
 
     def __init__(self, normal: Provider, expiring: Provider) -> None:
         self.normal, self.expiring = normal, expiring
@@ -101,11 +106,14 @@ class IssuerProxy:
         headers["Host"] = handler.headers.get("Host", f"127.0.0.1:{self.port}")
         if self.mode == "wrong-issuer" and handler.path.startswith("/oauth2/token"):
             headers["Host"] = f"localhost:{upstream.port}"
+        path = handler.path
+        if self.mode == "forged-nonce" and path.startswith("/oauth2/authorize"):
+            path = _with_nonce(path, FORGED_NONCE)
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else None
         conn = http.client.HTTPConnection("127.0.0.1", upstream.port, timeout=30)
         try:
-            conn.request(handler.command, handler.path, body=body, headers=headers)
+            conn.request(handler.command, path, body=body, headers=headers)
             response = conn.getresponse()
             data = response.read()
         finally:
@@ -119,3 +127,14 @@ class IssuerProxy:
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
+
+
+def _with_nonce(path: str, nonce: str) -> str:
+    """The request path with its `nonce` parameter replaced. The provider's consent form posts
+    back to the same URL, so both the GET and the POST of the authorization are rewritten and
+    the code it issues carries the forged nonce into the ID token."""
+    parts = urlsplit(path)
+    query = [(key, nonce if key == "nonce" else value)
+             for key, value in parse_qsl(parts.query, keep_blank_values=True)]
+    assert any(key == "nonce" for key, _ in query), f"no nonce to forge in {path}"
+    return f"{parts.path}?{urlencode(query)}"

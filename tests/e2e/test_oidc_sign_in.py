@@ -1,7 +1,8 @@
 """Single sign-on in Chromium against a real OpenID provider (oidc-provider-mock, its own process).
 
 The dashboard runs with ROLLOUTS_AUTH=oidc; its issuer is IssuerProxy, a transparent proxy in
-front of the provider that can make a token name another issuer or arrive expired. A grant gives
+front of the provider that can make a token name another issuer, carry a nonce the dashboard never
+sent, or arrive expired. A grant gives
 the group `team-a` the operator role in my-demo: the provider's groups claim decides the role.
 """
 
@@ -16,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from simcluster.cluster import SimCluster
-from tests.e2e.oidc_provider import EXPIRING_MAX_AGE, IssuerProxy, Provider
+from tests.e2e.oidc_provider import EXPIRING_MAX_AGE, FORGED_NONCE, IssuerProxy, Provider
 from tests.e2e.support import EXPECT_TIMEOUT
 from tests.servers import ROOT, Dashboard
 
@@ -130,6 +131,20 @@ def test_an_id_token_from_another_issuer_is_refused_with_a_clear_page(
     issuer.mode = "wrong-issuer"
     _sign_in_at_the_provider(sso_page, issuer)
     _refused(sso_page, f"not by '{issuer.url}'")
+
+
+def test_an_id_token_with_a_nonce_the_dashboard_never_sent_is_refused_with_a_clear_page(
+        sso_page: Page, sso: Dashboard, issuer: IssuerProxy) -> None:
+    issuer.mode = "forged-nonce"
+    with (sso_page.expect_request(re.compile(r".*/oauth2/authorize\?.*")) as authorize,
+          sso_page.expect_response(re.compile(r".*/oidc/callback/\?.*")) as callback):
+        _sign_in_at_the_provider(sso_page, issuer)
+    # The dashboard sent a nonce of its own; only the provider was told another one.
+    assert "nonce=" in authorize.value.url and FORGED_NONCE not in authorize.value.url
+    assert callback.value.status == 403
+    _refused(sso_page, "the ID token's nonce is not the one this sign-in sent")
+    # No session came of it: the API still takes this browser for anonymous.
+    assert sso_page.request.get(f"{sso.url}/api/v1/rollouts").status == 401
 
 
 def test_an_expired_id_token_is_refused_with_a_clear_page(sso_page: Page,
