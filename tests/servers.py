@@ -6,6 +6,8 @@ second web process), where Django's test client would serialise everything.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import signal
 import socket
@@ -14,6 +16,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 60.0
@@ -89,3 +92,16 @@ class Dashboard:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+def request_json(server: Dashboard, method: str, path: str, body: Any = None
+                 ) -> tuple[int, dict[str, Any]]:
+    """One JSON API call to `server` on a connection of its own: status and decoded body."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        conn.request(method, path, body=None if body is None else json.dumps(body),
+                     headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        conn.close()

@@ -18,7 +18,7 @@ from kubernetes import client as k8s
 from kubernetes import config as k8s_config
 
 from simcluster.cluster import SimCluster
-from tests.servers import Dashboard
+from tests.servers import Dashboard, request_json
 
 NS, NAME = "my-demo", "rollouts-demo"
 ROLLOUT_PATH = f"/apis/argoproj.io/v1alpha1/namespaces/{NS}/rollouts/{NAME}"
@@ -65,18 +65,6 @@ def web(cluster: SimCluster, tmp_path_factory: pytest.TempPathFactory
     first.stop()
 
 
-def _request(server: Dashboard, method: str, path: str, body: Any = None
-             ) -> tuple[int, dict[str, Any]]:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    try:
-        conn.request(method, path, body=None if body is None else json.dumps(body),
-                     headers={"Content-Type": "application/json"})
-        response = conn.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        conn.close()
-
-
 def _wait(what: str, check: Callable[[], Any], timeout: float = 60.0,
           show: Callable[[], Any] = lambda: "") -> Any:
     deadline = time.monotonic() + timeout
@@ -87,7 +75,7 @@ def _wait(what: str, check: Callable[[], Any], timeout: float = 60.0,
 
 
 def _mirrored(server: Dashboard) -> dict[str, Any]:
-    return _request(server, "GET", f"/api/v1/rollouts/{NS}/{NAME}")[1]
+    return request_json(server, "GET", f"/api/v1/rollouts/{NS}/{NAME}")[1]
 
 
 def _paused_at_step_1(kube: Any, server: Dashboard) -> dict[str, Any]:

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import http.client
 import itertools
-import json
 import threading
 import time
 from collections import Counter
@@ -39,7 +38,7 @@ from tests.production.support import (
     wait_for,
     web_process,
 )
-from tests.servers import Dashboard
+from tests.servers import Dashboard, request_json
 
 NS, NAME = "my-demo", "rollouts-demo"
 TAGS = (f"prod-{n}" for n in itertools.count(1))
@@ -82,20 +81,8 @@ def _holder(gateway: Gateway) -> str:
     return (lease.get("spec") or {}).get("holderIdentity") or ""
 
 
-def _request(server: Dashboard, method: str, path: str, body: Any = None
-             ) -> tuple[int, dict[str, Any]]:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    try:
-        conn.request(method, path, body=None if body is None else json.dumps(body),
-                     headers={"Content-Type": "application/json"})
-        response = conn.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        conn.close()
-
-
 def _mirrored(server: Dashboard) -> dict[str, Any]:
-    return _request(server, "GET", f"/api/v1/rollouts/{NS}/{NAME}")[1]
+    return request_json(server, "GET", f"/api/v1/rollouts/{NS}/{NAME}")[1]
 
 
 def _status(gateway: Gateway) -> dict[str, Any]:
@@ -115,7 +102,7 @@ def _new_canary(gateway: Gateway, server: Dashboard) -> str:
 
 
 def _promote(server: Dashboard) -> tuple[int, dict[str, Any]]:
-    return _request(server, "POST", f"/api/v1/rollouts/{NS}/{NAME}/promote", {})
+    return request_json(server, "POST", f"/api/v1/rollouts/{NS}/{NAME}/promote", {})
 
 
 def _burst(servers: list[Dashboard], count: int) -> list[int]:
