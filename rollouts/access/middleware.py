@@ -45,8 +45,6 @@ class IdentityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info == "/healthz":  # probes: nobody, and no database round trip
-            return self.get_response(request)
         try:
             request.identity = identity_for_request(request)  # type: ignore[attr-defined]
         except Refused as exc:
