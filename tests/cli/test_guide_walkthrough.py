@@ -49,7 +49,10 @@ def demo(make_simcluster: Callable[..., Any], settings: Any) -> Iterator[Any]:
     watcher = EmbeddedWatcher(RecordingPublisher()).start()
     # The timeline starts from what the mirror first saw: let it see the healthy revision 1.
     deadline = time.monotonic() + 20
-    while not Rollout.objects.filter(cluster="demo", name=NAME, phase="Healthy").exists():
+    # Healthy in the row is not enough: a row written before every kind was listed (served at
+    # once, computed properly later) can say so before the timeline has its first event.
+    while not (Rollout.objects.filter(cluster="demo", name=NAME, phase="Healthy").exists()
+               and RolloutEvent.objects.filter(cluster="demo", name=NAME).exists()):
         assert time.monotonic() < deadline, "the mirror never stored the demo rollout"
         time.sleep(0.1)
     yield cluster
